@@ -1,0 +1,28 @@
+from rest_framework import serializers
+
+from organizations.models import Authority, Department, Institution
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    grade = serializers.CharField(source="grade_display", read_only=True)
+
+    class Meta:
+        model = Institution
+        fields = ["code", "name", "grade_level", "grade_class", "grade", "category", "authority", "updated_at"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "institution", "kind", "business_kind", "function", "updated_at"]
+
+
+class AuthoritySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Authority
+        fields = ["code", "name", "level", "parent"]

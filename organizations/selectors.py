@@ -1,0 +1,203 @@
+"""Who sees what (SPEC §1, DESIGN "Tenancy"): the one scope every page, API view, PDF and export goes through.
+
+A hospital's users see their hospital; department-level users (head, controller, staff) see their
+departments; officials see the hospitals registered with their authority or any authority below it.
+django-guardian carries the exceptions a role cannot express (an expert invited to one interview, a
+reviewer given one event): `scope_queryset` unions them in with `get_objects_for_user`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+
+from organizations.models import Authority, Department, Institution, Membership
+
+
+@dataclass(frozen=True)
+class Scope:
+    superuser: bool
+    institution_ids: frozenset[int]  # hospital-wide roles
+    department_ids: frozenset[int]  # department-level roles
+    department_institution_ids: frozenset[int]  # the hospitals of those departments
+    authority_ids: frozenset[int]  # the official's authorities and all below them
+    official_institution_ids: frozenset[int]  # hospitals registered with those authorities
+    head_authority_ids: frozenset[int]  # authorities where the user is head (may approve 约谈)
+    roles: frozenset[str]
+
+    @property
+    def is_official(self) -> bool:
+        return bool(self.authority_ids)
+
+    @property
+    def all_institution_ids(self) -> frozenset[int]:
+        return self.institution_ids | self.department_institution_ids | self.official_institution_ids
+
+
+EMPTY = Scope(False, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def _descendants(root_ids: set[int]) -> set[int]:
+    found = set(root_ids)
+    frontier = set(root_ids)
+    while frontier:  # the tree has three levels: at most three queries
+        frontier = set(Authority.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def get_scope(user) -> Scope:  # noqa: ANN001
+    """The user's reach, computed once per user object (so once per request)."""
+    if user is None or not user.is_authenticated:
+        return EMPTY
+    cached = getattr(user, "_qms_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(
+            True,
+            frozenset(Institution.objects.values_list("id", flat=True)),
+            frozenset(),
+            frozenset(),
+            frozenset(Authority.objects.values_list("id", flat=True)),
+            frozenset(),
+            frozenset(),
+            frozenset({"superuser"}),
+        )
+        user._qms_scope = scope
+        return scope
+    institution_ids: set[int] = set()
+    department_ids: set[int] = set()
+    department_institution_ids: set[int] = set()
+    authority_roots: set[int] = set()
+    head_authorities: set[int] = set()
+    roles: set[str] = set()
+    for m in Membership.objects.filter(user=user, is_active=True).values(
+        "role", "authority_id", "institution_id", "department_id", "is_head"
+    ):
+        roles.add(m["role"])
+        if m["authority_id"]:
+            authority_roots.add(m["authority_id"])
+            if m["is_head"]:
+                head_authorities.add(m["authority_id"])
+        elif m["role"] in Membership.DEPARTMENT_LEVEL and m["department_id"]:
+            department_ids.add(m["department_id"])
+            department_institution_ids.add(m["institution_id"])
+        elif m["institution_id"]:
+            institution_ids.add(m["institution_id"])
+    authority_ids = _descendants(authority_roots) if authority_roots else set()
+    official_institution_ids = (
+        set(Institution.objects.filter(authority_id__in=authority_ids).values_list("id", flat=True))
+        if authority_ids
+        else set()
+    )
+    scope = Scope(
+        False,
+        frozenset(institution_ids),
+        frozenset(department_ids),
+        frozenset(department_institution_ids),
+        frozenset(authority_ids),
+        frozenset(official_institution_ids),
+        frozenset(head_authorities),
+        frozenset(roles),
+    )
+    user._qms_scope = scope
+    return scope
+
+
+def scope_q(
+    user,  # noqa: ANN001
+    *,
+    institution: str = "institution",
+    department: str | None = "department",
+    officials: bool = True,
+) -> Q:
+    """A Q limiting a model with an institution (and optionally department) field to the user's reach."""
+    scope = get_scope(user)
+    if scope.superuser:
+        return Q()
+    q = Q(**{f"{institution}__in": scope.institution_ids})
+    if department is not None and scope.department_ids:
+        q |= Q(**{f"{department}__in": scope.department_ids})
+    if officials and scope.official_institution_ids:
+        q |= Q(**{f"{institution}__in": scope.official_institution_ids})
+    return q
+
+
+def scope_queryset(qs: QuerySet, user, *, guardian_perm: str | None = None, **kwargs) -> QuerySet:  # noqa: ANN001
+    """qs limited to the user's role scope, united with object grants given through django-guardian."""
+    q = scope_q(user, **kwargs)
+    if guardian_perm and user.is_authenticated and not get_scope(user).superuser:
+        from guardian.shortcuts import get_objects_for_user
+
+        granted = get_objects_for_user(
+            user, guardian_perm, klass=qs.model, with_superuser=False, accept_global_perms=False
+        )
+        q |= Q(pk__in=granted.values("pk"))
+    return qs.filter(q)
+
+
+def visible_institutions(user) -> QuerySet[Institution]:  # noqa: ANN001
+    scope = get_scope(user)
+    qs = Institution.objects.select_related("authority", "principal")
+    if scope.superuser:
+        return qs
+    return qs.filter(id__in=scope.all_institution_ids)
+
+
+def visible_departments(user) -> QuerySet[Department]:  # noqa: ANN001
+    scope = get_scope(user)
+    qs = Department.objects.select_related("institution", "head")
+    if scope.superuser:
+        return qs
+    return qs.filter(
+        Q(institution_id__in=scope.institution_ids | scope.official_institution_ids) | Q(id__in=scope.department_ids)
+    )
+
+
+def visible_authorities(user) -> QuerySet[Authority]:  # noqa: ANN001
+    scope = get_scope(user)
+    qs = Authority.objects.select_related("parent")
+    if scope.superuser:
+        return qs
+    registering = Institution.objects.filter(id__in=scope.all_institution_ids).values("authority_id")
+    return qs.filter(Q(id__in=scope.authority_ids) | Q(id__in=registering))
+
+
+def get_visible_or_404(qs: QuerySet, **lookup) -> Model:
+    """Outside one's reach is 404, never 403 (API.md)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(qs, **lookup)
+
+
+def user_roles_display(user) -> list[str]:  # noqa: ANN001
+    """Plain descriptions of where the user stands, for the home page."""
+    rows = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("authority", "institution", "department")
+        .order_by("id")
+    )
+    out = []
+    for m in rows:
+        place = m.authority or m.institution
+        where = f"{place}" + (f" · {m.department}" if m.department_id else "")
+        role = m.get_role_display() + ("（负责人）" if m.is_head else "")
+        out.append(f"{where} · {m.title or role}")
+    return out
+
+
+def is_authority_head(user, authority: Authority) -> bool:  # noqa: ANN001
+    return authority.pk in get_scope(user).head_authority_ids
+
+
+def is_hospital_wide(user, institution_id: int) -> bool:  # noqa: ANN001
+    scope = get_scope(user)
+    return scope.superuser or institution_id in scope.institution_ids
+
+
+def has_role(user, role: str, institution_id: int | None = None) -> bool:  # noqa: ANN001
+    qs = Membership.objects.filter(user=user, role=role, is_active=True)
+    if institution_id is not None:
+        qs = qs.filter(institution_id=institution_id)
+    return qs.exists()

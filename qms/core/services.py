@@ -1,0 +1,117 @@
+"""Writes shared by every workflow: the transition log and the Deadline table."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from qms.core.models import Deadline, Transition
+
+
+def transition_record(
+    *,
+    obj: models.Model,
+    from_status: str,
+    to_status: str,
+    actor: Any = None,
+    reason: str = "",
+    data: dict | None = None,
+    institution: Any = None,
+) -> Transition:
+    if institution is None:
+        institution = getattr(obj, "institution", None)
+    return Transition.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        institution=institution,
+        from_status=from_status or "",
+        to_status=to_status,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        reason=reason or "",
+        data=data or {},
+    )
+
+
+def deadline_open(
+    *,
+    obj: models.Model,
+    rule: str,
+    label: str,
+    article: str = "",
+    due_on: dt.date | None = None,
+    due_at: dt.datetime | None = None,
+    confirmed: bool = True,
+    basis_date: dt.date | None = None,
+    workdays: int | None = None,
+    institution: Any = None,
+    department: Any = None,
+    authority: Any = None,
+    responsible: Any = None,
+    url: str = "",
+) -> Deadline:
+    """Open (or re-open with new dates) the deadline of one rule on one object."""
+    deadline, _ = Deadline.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        rule=rule,
+        defaults={
+            "label": label,
+            "article": article,
+            "due_on": due_on,
+            "due_at": due_at,
+            "confirmed": confirmed,
+            "basis_date": basis_date,
+            "workdays": workdays,
+            "institution": institution if institution is not None else getattr(obj, "institution", None),
+            "department": department,
+            "authority": authority,
+            "responsible": responsible,
+            "url": url,
+            "done_at": None,
+        },
+    )
+    return deadline
+
+
+def deadline_close(*, obj: models.Model, rule: str | None = None, at: dt.datetime | None = None) -> int:
+    """Mark the open deadline(s) of an object as met. Returns how many were closed."""
+    qs = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, done_at__isnull=True
+    )
+    if rule is not None:
+        qs = qs.filter(rule=rule)
+    return qs.update(done_at=at or timezone.now())
+
+
+@transaction.atomic
+def deadlines_recompute_for_year(*, year: int) -> list[tuple[int, dt.date | None, dt.date]]:
+    """After a year's schedule is entered, recompute the open working-day deadlines that fall in it.
+
+    Returns (deadline id, old date, new date) for each one that moved; each change is logged.
+    """
+    from qms.workdays import add_workdays
+
+    changed = []
+    open_rows = Deadline.objects.select_for_update().filter(
+        done_at__isnull=True, workdays__isnull=False, basis_date__isnull=False
+    ).filter(models.Q(due_on__year=year) | models.Q(confirmed=False))
+    for deadline in open_rows:
+        result = add_workdays(deadline.basis_date, deadline.workdays)
+        if result.date != deadline.due_on or result.confirmed != deadline.confirmed:
+            old = deadline.due_on
+            deadline.due_on = result.date
+            deadline.confirmed = result.confirmed
+            deadline.save(update_fields=["due_on", "confirmed", "updated_at"])
+            transition_record(
+                obj=deadline,
+                from_status=str(old),
+                to_status=str(result.date),
+                reason=f"{year}年节假日安排录入后重新计算",
+                data={"rule": deadline.rule, "confirmed": result.confirmed},
+                institution=deadline.institution,
+            )
+            changed.append((deadline.pk, old, result.date))
+    return changed

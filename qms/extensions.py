@@ -1,0 +1,42 @@
+"""Extension points through which the apps contribute to shared pages without importing each other.
+
+Each app registers in its AppConfig.ready():
+- nav items (the top navigation),
+- home panels (the home page's "where you stand / what is due" blocks),
+- agenda sources (draft agenda items for a planned meeting: the indicators app adds its alerts here).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    order: int = 100
+    visible: Callable[[Any], bool] = field(default=lambda user: user.is_authenticated)
+
+
+NAV_ITEMS: list[NavItem] = []
+# fn(request) -> dict(title=..., template=..., **context) or None
+HOME_PANELS: list[tuple[int, Callable[[Any], dict | None]]] = []
+# fn(meeting) -> list of dicts {"kind", "title", "detail", "source_url"}
+AGENDA_SOURCES: list[Callable[[Any], list[dict]]] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if all(existing.url_name != item.url_name for existing in NAV_ITEMS):
+        NAV_ITEMS.append(item)
+        NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_home_panel(fn: Callable[[Any], dict | None], order: int = 100) -> None:
+    if all(existing is not fn for _, existing in HOME_PANELS):
+        HOME_PANELS.append((order, fn))
+        HOME_PANELS.sort(key=lambda pair: pair[0])
+
+
+def register_agenda_source(fn: Callable[[Any], list[dict]]) -> None:
+    if fn not in AGENDA_SOURCES:
+        AGENDA_SOURCES.append(fn)

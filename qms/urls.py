@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from qms import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("org/", include("organizations.urls")),
+    path("api/v1/", include("qms.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+for app, prefix in (
+    ("adverse_events", "events/"),
+    ("interviews", "interviews/"),
+    ("committees", "meetings/"),
+    ("indicators", "indicators/"),
+    ("qms.notifications", "inbox/"),
+    ("bulletins", "bulletins/"),
+):
+    try:
+        urlpatterns.append(path(prefix, include(f"{app}.urls")))
+    except ModuleNotFoundError as exc:
+        if not (exc.name and exc.name.startswith(app)):
+            raise
+
