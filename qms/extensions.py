@@ -21,8 +21,11 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = []
 # fn(request) -> dict(title=..., template=..., **context) or None
 HOME_PANELS: list[tuple[int, Callable[[Any], dict | None]]] = []
-# fn(meeting) -> list of dicts {"kind", "title", "detail", "source_url"}
-AGENDA_SOURCES: list[Callable[[Any], list[dict]]] = []
+# Agenda sources: fn(*, institution, department, since, until) -> list of dicts
+#   {"kind": str, "title": str, "detail": str, "url": str}
+# institution: the meeting body's hospital; department: the body's department (None for the committee);
+# since: aware datetime of the body's previous meeting (None if none); until: date the coming month ends.
+AGENDA_SOURCES: list[Callable[..., list[dict]]] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -37,6 +40,6 @@ def register_home_panel(fn: Callable[[Any], dict | None], order: int = 100) -> N
         HOME_PANELS.sort(key=lambda pair: pair[0])
 
 
-def register_agenda_source(fn: Callable[[Any], list[dict]]) -> None:
+def register_agenda_source(fn: Callable[..., list[dict]]) -> None:
     if fn not in AGENDA_SOURCES:
         AGENDA_SOURCES.append(fn)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "interviews",
     "committees",
     "indicators",
+    "qms.notifications",
+    "bulletins",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qms.context_processors.navigation",
+                "qms.notifications.context_processors.inbox",
             ],
         },
     },
