@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = _("委员会与科室会议")
+
+    def ready(self) -> None:
+        from committees.views import home_panel
+        from qms.extensions import NavItem, register_home_panel, register_nav
+
+        register_nav(NavItem(_("质量会议"), "committees:meeting_list", order=30))
+        register_home_panel(home_panel, order=30)

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("质量指标")
+
+    def ready(self) -> None:
+        from indicators import panels
+        from indicators.selectors import agenda_items
+        from qms.extensions import NavItem, register_agenda_source, register_home_panel, register_nav
+
+        register_nav(NavItem(_("质量指标"), "indicators:dashboard", 40))
+        register_home_panel(panels.monthly_report_panel, order=40)
+        register_agenda_source(agenda_items)

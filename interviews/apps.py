@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = _("约谈")
+
+    def ready(self) -> None:
+        from interviews.extensions import agenda_items, home_panel, nav_visible
+        from qms.extensions import NavItem, register_agenda_source, register_home_panel, register_nav
+
+        register_nav(NavItem(_("约谈"), "interviews:list", 40, visible=nav_visible))
+        register_home_panel(home_panel, order=40)
+        register_agenda_source(agenda_items)

@@ -16,7 +16,8 @@ extra_urls = [
 ]
 
 # Each app's api/urls.py defines register(router) -> list of extra paths.
-for app in ("adverse_events", "interviews", "committees", "indicators", "qms.notifications", "bulletins"):
+for app in ("adverse_events", "interviews", "committees", "indicators", "qms.notifications", "bulletins",
+            "qms.fhir"):
     try:
         module = __import__(f"{app}.api.urls", fromlist=["register"])
     except ModuleNotFoundError as exc:

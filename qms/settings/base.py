@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "indicators",
     "qms.notifications",
     "bulletins",
+    "qms.his",
+    "qms.fhir",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qms.his.middleware.HisRequestLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its own response.
@@ -118,6 +121,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "qms.his.lockout.lockout_response"  # JSON 429 on the API token endpoint
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -150,14 +154,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qms@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "qms.his.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "qms.api.AutoSchema",
     "EXCEPTION_HANDLER": "qms.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }
@@ -171,6 +175,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No call to the public swagger.io validator from an intranet page.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Celery: with REDIS_URL unset, tasks run in-process (the embedded demo).
@@ -186,9 +192,25 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A user's save must not wait for an unreachable broker: the outbox keeps the work.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+    # Publishing to an unreachable Redis gives up within seconds; the outbox row stays pending.
+    "socket_connect_timeout": 2, "socket_timeout": 5,
+    # An unacknowledged task (acks_late) of a worker that vanished is delivered again after this.
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The deadline pass (qms.notifications): overdue reminders repeat every N days (hour-scale: N hours);
+# an overdue row escalates after N working days (rules.py may fix it per rule, e.g. Art. 52 at once).
+QMS_DUE_SOON_HOURS = int(os.environ.get("QMS_DUE_SOON_HOURS", "24"))
+QMS_OVERDUE_REPEAT_DAYS = int(os.environ.get("QMS_OVERDUE_REPEAT_DAYS", "7"))
+QMS_OVERDUE_REPEAT_HOURS = int(os.environ.get("QMS_OVERDUE_REPEAT_HOURS", "24"))
+QMS_ESCALATE_AFTER_WORKDAYS = int(os.environ.get("QMS_ESCALATE_AFTER_WORKDAYS", "5"))
+QMS_OUTBOX_LEASE_SECONDS = int(os.environ.get("QMS_OUTBOX_LEASE_SECONDS", "300"))
+QMS_SITE_URL = os.environ.get("QMS_SITE_URL", "")
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

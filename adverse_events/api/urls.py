@@ -1,0 +1,8 @@
+from adverse_events.api.views import ActionViewSet, AdverseEventViewSet, EventTypeViewSet
+
+
+def register(router) -> list:  # noqa: ANN001
+    router.register("event-types", EventTypeViewSet, basename="event-type")
+    router.register("adverse-events", AdverseEventViewSet, basename="adverse-event")
+    router.register("adverse-event-actions", ActionViewSet, basename="adverse-event-action")
+    return []

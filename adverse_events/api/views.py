@@ -1,0 +1,301 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from adverse_events import selectors, services
+from adverse_events.api import serializers as s
+from adverse_events.models import AdverseEvent, AnonymousReplay, EventType, ImprovementAction
+from adverse_events.workflow import Status
+from organizations.models import Department
+from qms.core.idempotency import HEADER, idempotent
+from qms.filters import UpdatedSinceFilterSet
+
+
+class EventFilter(UpdatedSinceFilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    severity_class = django_filters.ChoiceFilter(choices=[(c, c) for c in ("I", "II", "III", "IV")])
+    department = django_filters.CharFilter(field_name="department__code")
+    institution = django_filters.CharFilter(field_name="institution__code")
+
+    class Meta:
+        model = AdverseEvent
+        fields = ["status", "severity_class", "department", "institution", "updated_since"]
+
+
+@extend_schema_view(list=extend_schema(summary="不良事件类型"))
+class EventTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.EventTypeSerializer
+    pagination_class = None
+    queryset = EventType.objects.filter(is_active=True)
+
+
+def _err(field: str, message: str) -> serializers.ValidationError:
+    return serializers.ValidationError({field: [message]})
+
+
+def _resolve_department(user: Any, data: dict) -> Department:
+    """Department by code among the reporter's hospitals; another hospital's department is a field error."""
+    allowed = services.reporter_institution_ids(user)
+    qs = Department.objects.filter(code=data["department"], is_active=True).select_related("institution")
+    if data.get("institution"):
+        qs = qs.filter(institution__code=data["institution"])
+    candidates = list(qs)
+    mine = [d for d in candidates if d.institution_id in allowed]
+    if len(mine) == 1:
+        return mine[0]
+    if len(mine) > 1:
+        raise _err("institution", _("您在多家医疗机构任职，请同时填写医疗机构代码。"))
+    if candidates:
+        raise _err("department", _("该科室不属于您所在的医疗机构，请选择本院科室。"))
+    raise _err("department", _("科室代码“%(code)s”不存在。") % {"code": data["department"]})
+
+
+def _fingerprint(request: Request) -> str:
+    body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="可见的不良事件"),
+    retrieve=extend_schema(summary="不良事件"),
+)
+class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    filterset_class = EventFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):  # noqa: ANN201
+        through = AdverseEvent.interviews.through
+        return (
+            selectors.visible_events(self.request.user)
+            .select_related("reporter")
+            .annotate(has_interview=Exists(through.objects.filter(adverseevent_id=OuterRef("pk"))))
+            .order_by("-reported_at", "-id")
+        )
+
+    def get_serializer_class(self):  # noqa: ANN201
+        return s.AdverseEventSerializer
+
+    # ------------------------------------------------------------------ create
+    @extend_schema(summary="上报不良事件", request=s.AdverseEventCreateSerializer,
+                   responses={201: s.AdverseEventCreatedSerializer},
+                   parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=False)])
+    def create(self, request: Request) -> Response:
+        anonymous = isinstance(request.data, dict) and request.data.get("anonymous") in (True, "true", "1", 1)
+        if anonymous and request.headers.get(HEADER):
+            return self._create_anonymous(request)
+        return self._create(request)
+
+    @idempotent
+    def _create(self, request: Request) -> Response:
+        return self._do_create(request)
+
+    def _do_create(self, request: Request) -> Response:
+        ser = s.AdverseEventCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        department = _resolve_department(request.user, d)
+        event_type = EventType.objects.filter(code=d["event_type"]).first()
+        if event_type is None:
+            raise _err("event_type", _("事件类型“%(code)s”不存在。") % {"code": d["event_type"]})
+        event = services.adverse_event_report(
+            reporter=request.user, department=department, occurred_at=d["occurred_at"],
+            discovered_at=d["discovered_at"], event_type=event_type, severity_level=d["severity_level"],
+            description=d["description"], immediate_actions=d["immediate_actions"], place=d["place"],
+            patient_age=d["patient_age"], patient_sex=d["patient_sex"], patient_record_no=d["patient_record_no"],
+            anonymous=d["anonymous"],
+        )
+        return Response(s.AdverseEventCreatedSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    def _create_anonymous(self, request: Request) -> Response:
+        key = request.headers[HEADER]
+        if len(key) > 200:
+            return Response({HEADER: [_("长度不能超过 200 个字符。")]}, status=status.HTTP_400_BAD_REQUEST)
+        digest = hmac.new(settings.SECRET_KEY.encode(), f"{request.user.pk}:{key}".encode(), "sha256").hexdigest()
+        fingerprint = _fingerprint(request)
+
+        def replay(record: AnonymousReplay) -> Response:
+            if record.fingerprint != fingerprint:
+                return Response({"non_field_errors": [_("该 Idempotency-Key 已用于另一个请求内容。")]},
+                                status=status.HTTP_409_CONFLICT)
+            response = Response(record.response_body, status=record.status_code)
+            response["Idempotent-Replayed"] = "true"
+            return response
+
+        existing = AnonymousReplay.objects.filter(digest=digest).first()
+        if existing is not None:
+            return replay(existing)
+        try:
+            with transaction.atomic():
+                response = self._do_create(request)
+                AnonymousReplay.objects.create(digest=digest, fingerprint=fingerprint,
+                                               status_code=response.status_code,
+                                               response_body=json.loads(json.dumps(response.data, default=str)))
+                return response
+        except IntegrityError:
+            return replay(AnonymousReplay.objects.get(digest=digest))
+
+    # ------------------------------------------------------------------ workflow steps
+    def _event(self, pk: str) -> AdverseEvent:
+        return get_object_or_404(selectors.visible_events(self.request.user), pk=pk)
+
+    def _answer(self, event: AdverseEvent, code: int = 200) -> Response:
+        event = self.get_queryset().get(pk=event.pk)
+        return Response(s.AdverseEventSerializer(event, context={"request": self.request}).data, status=code)
+
+    @extend_schema(summary="受理", request=s.EventNoteSerializer, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def receive(self, request: Request, pk: str) -> Response:
+        ser = s.EventNoteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._answer(services.adverse_event_receive(event=self._event(pk), actor=request.user,
+                                                           note=ser.validated_data["text"]))
+
+    @extend_schema(summary="分类定级 / 重新分类", request=s.EventClassifySerializer, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def classify(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventClassifySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        event_type = None
+        if d.get("event_type"):
+            event_type = EventType.objects.filter(code=d["event_type"]).first()
+            if event_type is None:
+                raise _err("event_type", _("事件类型“%(code)s”不存在。") % {"code": d["event_type"]})
+        return self._answer(services.adverse_event_classify(
+            event=event, actor=request.user, severity_level=d["severity_level"], event_type=event_type,
+            safety_grade=d["safety_grade"], reason=d["reason"]))
+
+    @extend_schema(summary="原因分析", request=s.EventAnalyseSerializer, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def analyse(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventAnalyseSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        services.adverse_event_analyse(event=event, actor=request.user, **ser.validated_data)
+        return self._answer(event)
+
+    @extend_schema(summary="反馈", request=s.EventFeedbackSerializer, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def feedback(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventFeedbackSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._answer(services.adverse_event_give_feedback(event=event, actor=request.user,
+                                                                 feedback=ser.validated_data["feedback"]))
+
+    @extend_schema(summary="进入持续改进", request=None, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"], url_path="start-improvement")
+    @idempotent
+    def start_improvement(self, request: Request, pk: str) -> Response:
+        return self._answer(services.adverse_event_start_improvement(event=self._event(pk), actor=request.user))
+
+    @extend_schema(summary="结案", request=s.EventNoteSerializer, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def close(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventNoteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._answer(services.adverse_event_close(event=event, actor=request.user,
+                                                         summary=ser.validated_data["text"]))
+
+    @extend_schema(summary="撤回（误报）", request=s.EventReasonSerializer, responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def withdraw(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventReasonSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._answer(services.adverse_event_withdraw(event=event, actor=request.user,
+                                                            reason=ser.validated_data["reason"]))
+
+    @extend_schema(summary="记录向卫生健康行政部门的报告", request=s.EventAuthorityReportSerializer,
+                   responses=s.AdverseEventSerializer)
+    @action(detail=True, methods=["post"], url_path="authority-report")
+    @idempotent
+    def authority_report(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventAuthorityReportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        return self._answer(services.adverse_event_report_to_authority(event=event, actor=request.user,
+                                                                      **ser.validated_data))
+
+    @extend_schema(summary="制定改进措施", request=s.EventActionCreateSerializer, responses={201: s.EventActionSerializer})
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def actions(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        ser = s.EventActionCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        department = Department.objects.filter(institution=event.institution, code=d["owner_department"]).first()
+        if department is None:
+            raise _err("owner_department", _("责任科室须为本院科室。"))
+        owner = get_user_model().objects.filter(username=d["owner"], memberships__institution=event.institution,
+                                                memberships__is_active=True).first()
+        if owner is None:
+            raise _err("owner", _("责任人须为本院人员。"))
+        created = services.action_add(event=event, actor=request.user, description=d["description"],
+                                      owner_department=department, owner=owner, due_on=d["due_on"])
+        return Response(s.EventActionSerializer(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="上传附件", request={"multipart/form-data": s.EventAttachmentUploadSerializer}, responses={201: None})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def attachments(self, request: Request, pk: str) -> Response:
+        event = self._event(pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise _err("file", _("请选择文件。"))
+        attachment = services.adverse_event_attach(event=event, actor=request.user, upload=upload)
+        return Response({"id": attachment.pk, "name": attachment.name, "size": attachment.size,
+                         "content_type": attachment.content_type}, status=status.HTTP_201_CREATED)
+
+
+class ActionViewSet(viewsets.GenericViewSet):
+    serializer_class = s.EventActionSerializer
+
+    def get_queryset(self):  # noqa: ANN201
+        return ImprovementAction.objects.filter(
+            event__in=selectors.visible_events(self.request.user).values("pk")
+        ).select_related("event", "owner", "owner_department")
+
+    @extend_schema(summary="更新改进措施进度", request=s.EventActionProgressSerializer, responses=s.EventActionSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def progress(self, request: Request, pk: str) -> Response:
+        ser = s.EventActionProgressSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        updated = services.action_update(action=self.get_object(), actor=request.user, **ser.validated_data)
+        return Response(s.EventActionSerializer(updated).data)
+
+    @extend_schema(summary="验证改进措施", request=s.EventActionVerifySerializer, responses=s.EventActionSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def verify(self, request: Request, pk: str) -> Response:
+        ser = s.EventActionVerifySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        updated = services.action_verify(action=self.get_object(), actor=request.user,
+                                         verification=ser.validated_data["verification"])
+        return Response(s.EventActionSerializer(updated).data)

@@ -1,0 +1,588 @@
+"""Writes of the adverse-event closed loop (Art. 39: 主动报告、科学分类、重点分析、系统反馈、持续改进).
+
+Anonymity (SPEC §4): for an anonymous report nothing written here carries the reporter: the event has no
+reporter, its history rows have no actor, nothing is logged, and no notification is addressed to them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from adverse_events.models import (
+    INTERVIEW_LEVELS,
+    LEVELS,
+    AdverseEvent,
+    EventAnalysis,
+    EventAttachment,
+    EventType,
+    ImprovementAction,
+    SafetyGrade,
+    SeverityLevel,
+)
+from adverse_events.permissions import can_analyse, can_manage, can_withdraw, can_work_action, require
+from adverse_events.uploads import check_upload
+from adverse_events.workflow import RECLASSIFIABLE, ActionStatus, Status, can
+from organizations.models import Department
+from organizations.selectors import get_scope
+from qms import workdays
+from qms.core.services import deadline_close, deadline_open, transition_record
+
+# 卫医管发〔2011〕4号: the hospital reports a 医疗质量安全事件 to its authority within these times of discovery.
+AUTHORITY_REPORT_LIMITS = {
+    SafetyGrade.GENERAL: dt.timedelta(days=15),
+    SafetyGrade.MAJOR: dt.timedelta(hours=12),
+    SafetyGrade.SEVERE: dt.timedelta(hours=2),
+}
+# How far ahead of the server clock a reported time may be (clock skew of ward computers).
+CLOCK_TOLERANCE = dt.timedelta(minutes=10)
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from a slip
+
+
+def new_receipt_code() -> str:
+    """80 random bits in four groups of four: unguessable, so the status page needs no sign-in."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_receipt_code(code: str) -> str:
+    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    raw = raw.replace("O", "0").replace("I", "1")
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def level_mapping() -> dict[str, Any]:
+    """level code → SeverityClass, from the admin-editable table."""
+    return {lv.code: lv.severity_class for lv in SeverityLevel.objects.select_related("severity_class")}
+
+
+def reporter_institution_ids(user) -> frozenset[int]:  # noqa: ANN001
+    """The hospitals a user may report for: where they work (not where they inspect as an official)."""
+    scope = get_scope(user)
+    if scope.superuser:
+        from organizations.models import Institution
+
+        return frozenset(Institution.objects.values_list("id", flat=True))
+    return scope.institution_ids | scope.department_institution_ids
+
+
+def _event_url(event: AdverseEvent) -> str:
+    return reverse("adverse_events:detail", args=[event.pk])
+
+
+def _lock(event: AdverseEvent) -> AdverseEvent:
+    return AdverseEvent.objects.select_for_update().select_related("institution__authority", "department",
+                                                                     "event_type").get(pk=event.pk)
+
+
+def _step(event: AdverseEvent, to_status: str, *, actor: Any, reason: str = "", data: dict | None = None) -> None:
+    if not can(event.status, to_status):
+        raise ValidationError(
+            {"status": _("当前状态“%(from)s”不能转为“%(to)s”。") % {
+                "from": Status(event.status).label, "to": Status(to_status).label}}
+        )
+    old = event.status
+    event.status = to_status
+    event.save(update_fields=["status", "updated_at"])
+    transition_record(obj=event, from_status=old, to_status=to_status, actor=actor, reason=reason, data=data)
+
+
+# ---------------------------------------------------------------- reporting (主动报告)
+
+
+def validate_report(
+    *,
+    institution_ids: frozenset[int],
+    department: Department | None,
+    occurred_at: dt.datetime | None,
+    discovered_at: dt.datetime | None,
+    severity_level: str | None,
+    patient_age: int | None,
+    now: dt.datetime,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if department is not None and department.institution_id not in institution_ids:
+        errors.setdefault("department", []).append(_("该科室不属于您所在的医疗机构，请选择本院科室。"))
+    if severity_level is not None and severity_level not in LEVELS:
+        errors.setdefault("severity_level", []).append(
+            _("伤害级别“%(level)s”不存在，请选择 A–I 级。") % {"level": severity_level})
+    if occurred_at and occurred_at > now + CLOCK_TOLERANCE:
+        errors.setdefault("occurred_at", []).append(_("发生时间不能晚于当前时间。"))
+    if discovered_at and discovered_at > now + CLOCK_TOLERANCE:
+        errors.setdefault("discovered_at", []).append(_("发现时间不能晚于当前时间。"))
+    if occurred_at and discovered_at and discovered_at < occurred_at:
+        errors.setdefault("discovered_at", []).append(_("发现时间早于发生时间，请核对两个时间。"))
+    if patient_age is not None and not 0 <= patient_age <= 130:
+        errors.setdefault("patient_age", []).append(_("患者年龄应在 0–130 岁之间。"))
+    return errors
+
+
+@transaction.atomic
+def adverse_event_report(
+    *,
+    reporter: Any,
+    department: Department,
+    occurred_at: dt.datetime,
+    discovered_at: dt.datetime,
+    event_type: EventType,
+    severity_level: str,
+    description: str,
+    immediate_actions: str = "",
+    place: str = "",
+    patient_age: int | None = None,
+    patient_sex: str = "",
+    patient_record_no: str = "",
+    anonymous: bool = False,
+    attachments: Iterable[Any] = (),
+) -> AdverseEvent:
+    """File a report. Late reports are marked late, never refused (SPEC §4.1)."""
+    now = timezone.now()
+    errors = validate_report(
+        institution_ids=reporter_institution_ids(reporter), department=department, occurred_at=occurred_at,
+        discovered_at=discovered_at, severity_level=severity_level, patient_age=patient_age, now=now,
+    )
+    if not description or not description.strip():
+        errors.setdefault("description", []).append(_("请填写事件经过。"))
+    if not event_type.is_active:
+        errors.setdefault("event_type", []).append(_("该事件类型已停用。"))
+    checked = []
+    for upload in attachments:
+        try:
+            checked.append((upload, *check_upload(upload)))
+        except ValidationError as exc:
+            errors.setdefault("attachments", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    severity_class = level_mapping()[severity_level]
+    due_at = discovered_at + dt.timedelta(hours=severity_class.report_within_hours)
+    event = AdverseEvent.objects.create(
+        institution_id=department.institution_id,
+        department=department,
+        place=place,
+        occurred_at=occurred_at,
+        discovered_at=discovered_at,
+        reported_at=now,
+        event_type=event_type,
+        reported_level=severity_level,
+        severity_level=severity_level,
+        severity_class=severity_class.code,
+        description=description,
+        immediate_actions=immediate_actions,
+        patient_age=patient_age,
+        patient_sex=patient_sex or "",
+        patient_record_no=patient_record_no,
+        anonymous=anonymous,
+        reporter=None if anonymous else reporter,
+        receipt_code=new_receipt_code(),
+        report_due_at=due_at,
+        is_late=now > due_at,
+    )
+    for upload, content_type, sha in checked:
+        _store_attachment(event, upload, content_type, sha)
+    actor = None if anonymous else reporter
+    transition_record(
+        obj=event, from_status="", to_status=Status.SUBMITTED, actor=actor,
+        reason=_("迟报") if event.is_late else "",
+        data={"level": severity_level, "class": severity_class.code, "late": event.is_late,
+              "anonymous": anonymous},
+    )
+    url = _event_url(event)
+    # The hospital's own time limit for reporting: recorded as met (or met late) at the moment of the report.
+    deadline_open(
+        obj=event, rule="event.report_internal", label=_("不良事件院内上报"), article=_("院内制度；SPEC §4.1"),
+        due_at=due_at, institution=event.institution, department=department, url=url,
+    )
+    deadline_close(obj=event, rule="event.report_internal", at=now)
+    deadline_open(
+        obj=event, rule="event.receive", label=_("受理不良事件报告 %(no)s") % {"no": event.number},
+        article=_("院内制度（第三十九条）"), due_on=_workday_after(now, 1), basis_date=timezone.localdate(now),
+        workdays=1, confirmed=workdays.add_workdays(timezone.localdate(now), 1).confirmed,
+        institution=event.institution, department=department, url=url,
+    )
+    _escalate(event)
+    return event
+
+
+def _workday_after(at: dt.datetime, n: int) -> dt.date:
+    return workdays.add_workdays(timezone.localdate(at), n).date
+
+
+def _store_attachment(event: AdverseEvent, upload: Any, content_type: str, sha: str) -> EventAttachment:
+    attachment = EventAttachment(event=event, name=str(upload.name)[:200], content_type=content_type,
+                                 size=upload.size, sha256=sha)
+    attachment.file.save("upload", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def adverse_event_attach(*, event: AdverseEvent, actor: Any, upload: Any) -> EventAttachment:
+    event = _lock(event)
+    require(can_manage(actor, event) or can_analyse(actor, event)
+            or (event.reporter_id is not None and event.reporter_id == actor.pk))
+    try:
+        content_type, sha = check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    attachment = _store_attachment(event, upload, content_type, sha)
+    transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
+                      reason=_("添加附件"), data={"attachment": attachment.pk})
+    return attachment
+
+
+# ---------------------------------------------------------------- escalation (Art. 45)
+
+
+def interview_ground(event: AdverseEvent) -> int | None:
+    """Art. 45 (二) 重特大医疗质量安全事件 → 2; (三) II 类（G、H 级）及以上 → 3; otherwise none."""
+    if event.safety_grade in (SafetyGrade.MAJOR, SafetyGrade.SEVERE):
+        return 2
+    if event.severity_level in INTERVIEW_LEVELS:
+        return 3
+    return None
+
+
+def _escalate(event: AdverseEvent) -> bool:
+    """Open the 约谈 trigger once per event. Returns whether the event now has one."""
+    ground = interview_ground(event)
+    if ground is None:
+        return event.interviews.exists()
+    if event.interviews.exists():
+        return True
+    from interviews.services import interview_trigger
+
+    article = _("第四十五条（二）") if ground == 2 else _("第四十五条（三）")
+    problems = _(
+        "%(hospital)s%(dept)s发生%(what)s（%(type)s，%(cls)s 类 %(level)s 级，编号 %(no)s，%(date)s 发现），"
+        "依据%(article)s应在 30 个工作日内组织约谈。"
+    ) % {
+        "hospital": event.institution.name, "dept": event.department.name,
+        "what": SafetyGrade(event.safety_grade).label if ground == 2 else _("医疗质量（安全）不良事件"),
+        "type": event.event_type.name, "cls": event.severity_class, "level": event.severity_level,
+        "no": event.number, "date": timezone.localtime(event.discovered_at).strftime("%Y-%m-%d"),
+        "article": article,
+    }
+    interview = interview_trigger(
+        institution=event.institution, ground=ground, trigger_date=timezone.localdate(), problems=problems,
+        actor=None, adverse_events=[event],
+    )
+    event.interviews.add(interview)
+    transition_record(
+        obj=event, from_status=event.status, to_status=event.status, actor=None,
+        reason=_("触发约谈（%(article)s）") % {"article": article},
+        data={"interview": interview.pk, "ground": ground},
+    )
+    return True
+
+
+# ---------------------------------------------------------------- the loop
+
+
+@transaction.atomic
+def adverse_event_receive(*, event: AdverseEvent, actor: Any, note: str = "") -> AdverseEvent:
+    event = _lock(event)
+    require(can_manage(actor, event))
+    _step(event, Status.RECEIVED, actor=actor, reason=note)
+    deadline_close(obj=event, rule="event.receive")
+    return event
+
+
+@transaction.atomic
+def adverse_event_classify(
+    *,
+    event: AdverseEvent,
+    actor: Any,
+    severity_level: str,
+    event_type: EventType | None = None,
+    safety_grade: str = "",
+    reason: str = "",
+) -> AdverseEvent:
+    """Confirm type, level and class (科学分类); on a classified event this is a reclassification, which keeps
+    the old values in the history and needs a reason."""
+    event = _lock(event)
+    require(can_manage(actor, event))
+    errors: dict[str, list[str]] = {}
+    if severity_level not in LEVELS:
+        errors["severity_level"] = [_("伤害级别“%(level)s”不存在，请选择 A–I 级。") % {"level": severity_level}]
+    if safety_grade not in SafetyGrade.values:
+        errors["safety_grade"] = [_("医疗质量安全事件等级“%(g)s”不存在。") % {"g": safety_grade}]
+    reclassify = event.status in RECLASSIFIABLE
+    if not reclassify and event.status != Status.RECEIVED:
+        errors["status"] = [_("当前状态“%(s)s”不能分类定级。") % {"s": Status(event.status).label}]
+    if reclassify and not (reason or "").strip():
+        errors["reason"] = [_("重新分类须填写原因（原分类将保留在记录中）。")]
+    if errors:
+        raise ValidationError(errors)
+    severity_class = level_mapping()[severity_level]
+    event_type = event_type or event.event_type
+    old = {"type": event.event_type.code, "level": event.severity_level, "class": event.severity_class,
+           "safety_grade": event.safety_grade}
+    new = {"type": event_type.code, "level": severity_level, "class": severity_class.code,
+           "safety_grade": safety_grade}
+    if reclassify and old == new:
+        raise ValidationError({"severity_level": [_("分类未改变。")]})
+    old_grade = event.safety_grade
+    event.event_type = event_type
+    event.severity_level = severity_level
+    event.severity_class = severity_class.code
+    event.safety_grade = safety_grade
+    now = timezone.now()
+    if not reclassify:
+        event.classified_at = now
+    event.save(update_fields=["event_type", "severity_level", "severity_class", "safety_grade", "classified_at",
+                              "updated_at"])
+    if reclassify:
+        transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
+                          reason=reason, data={"reclassified": True, "old": old, "new": new})
+    else:
+        _step(event, Status.CLASSIFIED, actor=actor, reason=reason, data={"old": old, "new": new})
+    url = _event_url(event)
+    if severity_class.analysis_required and not hasattr(event, "analysis"):
+        if severity_class.analysis_workdays:
+            result = workdays.add_workdays(timezone.localdate(now), severity_class.analysis_workdays)
+            deadline_open(
+                obj=event, rule="event.analysis", label=_("不良事件 %(no)s 根因分析") % {"no": event.number},
+                article=_("第三十九条“重点分析”；院内制度"), due_on=result.date, confirmed=result.confirmed,
+                basis_date=timezone.localdate(now), workdays=severity_class.analysis_workdays,
+                institution=event.institution, department=event.department, url=url,
+            )
+    elif not severity_class.analysis_required:
+        deadline_close(obj=event, rule="event.analysis")
+    if safety_grade != old_grade:
+        _open_authority_report(event, actor=actor)
+    _escalate(event)
+    return event
+
+
+def _open_authority_report(event: AdverseEvent, *, actor: Any) -> None:
+    if not event.safety_grade:
+        event.authority_report_due_at = None
+        event.save(update_fields=["authority_report_due_at", "updated_at"])
+        deadline_close(obj=event, rule="event.report_authority")
+        return
+    due = event.discovered_at + AUTHORITY_REPORT_LIMITS[SafetyGrade(event.safety_grade)]
+    event.authority_report_due_at = due
+    event.save(update_fields=["authority_report_due_at", "updated_at"])
+    if event.authority_reported_at is None:
+        deadline_open(
+            obj=event, rule="event.report_authority",
+            label=_("向%(authority)s报告%(grade)s %(no)s") % {
+                "authority": event.institution.authority.name, "grade": SafetyGrade(event.safety_grade).label,
+                "no": event.number},
+            article=_("卫医管发〔2011〕4号"), due_at=due, institution=event.institution,
+            authority=event.institution.authority, url=_event_url(event),
+        )
+
+
+@transaction.atomic
+def adverse_event_report_to_authority(
+    *, event: AdverseEvent, actor: Any, reported_at: dt.datetime, note: str = ""
+) -> AdverseEvent:
+    """Record the hospital's report of a 医疗质量安全事件 to its registering authority."""
+    event = _lock(event)
+    require(can_manage(actor, event))
+    if not event.safety_grade:
+        raise ValidationError({"safety_grade": [_("该事件未认定为医疗质量安全事件，无须向卫生健康行政部门报告。")]})
+    if reported_at > timezone.now() + CLOCK_TOLERANCE:
+        raise ValidationError({"reported_at": [_("报告时间不能晚于当前时间。")]})
+    if reported_at < event.discovered_at:
+        raise ValidationError({"reported_at": [_("报告时间不能早于事件发现时间。")]})
+    event.authority_reported_at = reported_at
+    event.authority_report_note = note
+    event.save(update_fields=["authority_reported_at", "authority_report_note", "updated_at"])
+    late = event.authority_report_due_at is not None and reported_at > event.authority_report_due_at
+    transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
+                      reason=_("已向卫生健康行政部门报告") + (_("（逾期）") if late else ""),
+                      data={"authority_reported_at": reported_at.isoformat(), "late": late})
+    deadline_close(obj=event, rule="event.report_authority", at=reported_at)
+    return event
+
+
+@transaction.atomic
+def adverse_event_analyse(
+    *,
+    event: AdverseEvent,
+    actor: Any,
+    method: str,
+    contributing_factors: str,
+    root_causes: str,
+    conclusion: str = "",
+) -> EventAnalysis:
+    """重点分析: contributing factors, root causes and the method; required for class I and II."""
+    event = _lock(event)
+    require(can_analyse(actor, event))
+    errors: dict[str, list[str]] = {}
+    if method not in EventAnalysis.Method.values:
+        errors["method"] = [_("请选择分析方法（鱼骨图、5-Why、RCA 等）。")]
+    if not (contributing_factors or "").strip():
+        errors["contributing_factors"] = [_("请填写促成因素。")]
+    if not (root_causes or "").strip():
+        errors["root_causes"] = [_("请填写根本原因。")]
+    if event.status != Status.CLASSIFIED:
+        errors["status"] = [_("事件分类定级后方可分析（当前状态：%(s)s）。") % {"s": Status(event.status).label}]
+    if errors:
+        raise ValidationError(errors)
+    analysis = EventAnalysis.objects.create(
+        event=event, method=method, contributing_factors=contributing_factors, root_causes=root_causes,
+        conclusion=conclusion, analysed_by=actor, analysed_at=timezone.now(),
+    )
+    _step(event, Status.ANALYSED, actor=actor, data={"method": method})
+    deadline_close(obj=event, rule="event.analysis")
+    return analysis
+
+
+@transaction.atomic
+def adverse_event_give_feedback(*, event: AdverseEvent, actor: Any, feedback: str) -> AdverseEvent:
+    """系统反馈 to the reporter (on "my reports" or the receipt page) and the department."""
+    event = _lock(event)
+    require(can_manage(actor, event))
+    if not (feedback or "").strip():
+        raise ValidationError({"feedback": [_("请填写反馈意见。")]})
+    if event.status == Status.CLASSIFIED:
+        mapping = level_mapping()
+        if mapping[event.severity_level].analysis_required:
+            raise ValidationError({"status": [_(
+                "%(cls)s 类事件须先完成根因分析（促成因素、根本原因、分析方法），不能跳过"
+                "（第三十九条“重点分析”；SPEC §4）。") % {"cls": event.severity_class}]})
+    event.feedback = feedback
+    event.feedback_at = timezone.now()
+    event.save(update_fields=["feedback", "feedback_at", "updated_at"])
+    _step(event, Status.FEEDBACK, actor=actor, reason=feedback)
+    return event
+
+
+@transaction.atomic
+def adverse_event_start_improvement(*, event: AdverseEvent, actor: Any) -> AdverseEvent:
+    event = _lock(event)
+    require(can_manage(actor, event) or can_analyse(actor, event))
+    if not event.actions.exclude(status=ActionStatus.CANCELLED).exists():
+        raise ValidationError({"actions": [_("请先制定至少一项改进措施。")]})
+    _step(event, Status.IMPROVING, actor=actor)
+    return event
+
+
+@transaction.atomic
+def adverse_event_close(*, event: AdverseEvent, actor: Any, summary: str = "") -> AdverseEvent:
+    """Closed only when every improvement action is verified (持续改进)."""
+    event = _lock(event)
+    require(can_manage(actor, event))
+    actions = list(event.actions.all())
+    live = [a for a in actions if a.status != ActionStatus.CANCELLED]
+    unverified = [a for a in live if a.status != ActionStatus.VERIFIED]
+    if unverified:
+        raise ValidationError({"actions": [_("尚有 %(n)d 项改进措施未经验证，不能结案。") % {"n": len(unverified)}]})
+    if not live and level_mapping()[event.severity_level].analysis_required:
+        raise ValidationError({"actions": [_("%(cls)s 类事件须有经验证的改进措施方可结案。") % {
+            "cls": event.severity_class}]})
+    _step(event, Status.CLOSED, actor=actor, reason=summary)
+    deadline_close(obj=event)
+    return event
+
+
+@transaction.atomic
+def adverse_event_withdraw(*, event: AdverseEvent, actor: Any, reason: str) -> AdverseEvent:
+    """An event filed in error is withdrawn with a reason, never deleted."""
+    event = _lock(event)
+    require(can_withdraw(actor, event))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("撤回须填写原因。")]})
+    event.withdrawn_reason = reason
+    event.save(update_fields=["withdrawn_reason", "updated_at"])
+    _step(event, Status.WITHDRAWN, actor=actor, reason=reason)
+    deadline_close(obj=event)
+    return event
+
+
+# ---------------------------------------------------------------- improvement actions (持续改进)
+
+
+@transaction.atomic
+def action_add(
+    *,
+    event: AdverseEvent,
+    actor: Any,
+    description: str,
+    owner_department: Department,
+    owner: Any,
+    due_on: dt.date,
+) -> ImprovementAction:
+    event = _lock(event)
+    require(can_analyse(actor, event))
+    errors: dict[str, list[str]] = {}
+    if event.status not in (Status.CLASSIFIED, Status.ANALYSED, Status.FEEDBACK, Status.IMPROVING):
+        errors["status"] = [_("事件分类定级后方可制定改进措施。")]
+    if not (description or "").strip():
+        errors["description"] = [_("请填写改进措施。")]
+    if owner_department.institution_id != event.institution_id:
+        errors["owner_department"] = [_("责任科室须为本院科室。")]
+    if due_on < timezone.localdate():
+        errors["due_on"] = [_("完成期限不能早于今天。")]
+    if errors:
+        raise ValidationError(errors)
+    action = ImprovementAction.objects.create(event=event, description=description,
+                                              owner_department=owner_department, owner=owner, due_on=due_on)
+    transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
+                      reason=_("制定改进措施"), data={"action": action.pk, "due_on": due_on.isoformat()})
+    transition_record(obj=action, from_status="", to_status=ActionStatus.OPEN, actor=actor,
+                      institution=event.institution)
+    deadline_open(obj=action, rule="event.action_due",
+                  label=_("不良事件 %(no)s 改进措施：%(d)s") % {"no": event.number, "d": description[:30]},
+                  article=_("第三十九条“持续改进”"), due_on=due_on, institution=event.institution,
+                  department=owner_department, responsible=owner, url=_event_url(event))
+    return action
+
+
+@transaction.atomic
+def action_update(*, action: ImprovementAction, actor: Any, status: str, note: str = "") -> ImprovementAction:
+    action = ImprovementAction.objects.select_for_update().select_related("event").get(pk=action.pk)
+    require(can_work_action(actor, action))
+    if status == ActionStatus.VERIFIED:
+        raise ValidationError({"status": [_("验证须由质控办办理。")]})
+    if status not in ActionStatus.values or status not in _action_next(action.status):
+        raise ValidationError({"status": [_("改进措施不能从“%(a)s”转为“%(b)s”。") % {
+            "a": ActionStatus(action.status).label, "b": status}]})
+    if status == ActionStatus.CANCELLED and not note.strip():
+        raise ValidationError({"note": [_("取消改进措施须填写原因。")]})
+    old = action.status
+    action.status = status
+    if note:
+        action.completion_note = note
+    action.save(update_fields=["status", "completion_note", "updated_at"])
+    transition_record(obj=action, from_status=old, to_status=status, actor=actor, reason=note,
+                      institution=action.event.institution)
+    if status == ActionStatus.CANCELLED:
+        deadline_close(obj=action)
+    return action
+
+
+def _action_next(status: str) -> set[str]:
+    from adverse_events.workflow import ACTION_TRANSITIONS
+
+    return ACTION_TRANSITIONS.get(status, set())
+
+
+@transaction.atomic
+def action_verify(*, action: ImprovementAction, actor: Any, verification: str) -> ImprovementAction:
+    action = ImprovementAction.objects.select_for_update().select_related("event").get(pk=action.pk)
+    require(can_manage(actor, action.event))
+    if action.status != ActionStatus.DONE:
+        raise ValidationError({"status": [_("改进措施完成后方可验证。")]})
+    if not (verification or "").strip():
+        raise ValidationError({"verification": [_("请填写验证意见。")]})
+    action.status = ActionStatus.VERIFIED
+    action.verification = verification
+    action.verified_by = actor
+    action.verified_at = timezone.now()
+    action.save(update_fields=["status", "verification", "verified_by", "verified_at", "updated_at"])
+    transition_record(obj=action, from_status=ActionStatus.DONE, to_status=ActionStatus.VERIFIED, actor=actor,
+                      reason=verification, institution=action.event.institution)
+    deadline_close(obj=action)
+    return action

@@ -1,0 +1,96 @@
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from indicators import permissions, selectors, services
+from indicators.api.serializers import IndicatorSerializer, IndicatorValueInSerializer, IndicatorValueSerializer
+from indicators.models import Indicator, IndicatorValue
+from organizations.models import Department, Institution
+from organizations.selectors import visible_departments, visible_institutions
+from qms.core.idempotency import idempotent
+from qms.filters import UpdatedSinceFilterSet
+
+
+class IndicatorFilter(UpdatedSinceFilterSet):
+    class Meta:
+        model = Indicator
+        fields = ["updated_since", "source", "level"]
+
+
+class IndicatorValueFilter(UpdatedSinceFilterSet):
+    indicator = django_filters.CharFilter(field_name="indicator__code")
+    institution = django_filters.CharFilter(field_name="institution__code")
+    department = django_filters.CharFilter(field_name="department__code")
+    period = django_filters.CharFilter(method="filter_period")
+    current = django_filters.BooleanFilter(field_name="is_current")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["indicator", "institution", "department", "period", "current", "updated_since"]
+
+    def filter_period(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        import re
+
+        m = re.match(r"^(\d{4})-(\d{2})$", value or "")
+        if not m:
+            return qs.none()
+        return qs.filter(period__year=int(m.group(1)), period__month=int(m.group(2)))
+
+
+@extend_schema_view(list=extend_schema(summary="指标目录"), retrieve=extend_schema(summary="指标"))
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.catalogue(include_counts=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="可见的指标值（含修订）"),
+    retrieve=extend_schema(summary="指标值"),
+    create=extend_schema(summary="填报指标值", request=IndicatorValueInSerializer,
+                         responses={201: IndicatorValueSerializer}),
+)
+class IndicatorValueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilter
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.visible_values(self.request.user).order_by("-period", "indicator__order", "id")
+
+    @idempotent
+    def create(self, request: Request, *args, **kwargs) -> Response:  # noqa: ANN002, ANN003
+        data = IndicatorValueInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        institution = Institution.objects.filter(code=d["institution"]).first()
+        department_code = d.get("department") or None
+        if institution is not None:
+            # outside the caller's reach: 404 as for any object they cannot see (API.md)
+            if not visible_institutions(request.user).filter(pk=institution.pk).exists():
+                raise NotFound
+            if department_code:
+                dept = Department.objects.filter(institution=institution, code=department_code).first()
+                if dept is not None and not visible_departments(request.user).filter(pk=dept.pk).exists():
+                    raise NotFound
+                dept_id = dept.pk if dept else None
+            else:
+                dept_id = None
+            if (department_code is None or dept_id is not None) and not permissions.can_enter_value(
+                request.user, institution.pk, dept_id
+            ):
+                raise PermissionDenied(_("您无权填报该机构或科室的指标数据。"))
+        value = services.indicator_value_record(
+            indicator=d["indicator"], institution=institution or d["institution"], department=department_code,
+            period=d["period"], numerator=d["numerator"], denominator=d.get("denominator"),
+            source=IndicatorValue.Source.API, actor=request.user,
+        )
+        value = selectors.visible_values(request.user).get(pk=value.pk)
+        return Response(IndicatorValueSerializer(value).data, status=status.HTTP_201_CREATED)

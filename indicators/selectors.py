@@ -1,0 +1,306 @@
+"""Reads of the indicators app, scoped, each a fixed number of queries whatever the number of rows.
+
+For the bulletin and other apps: ``month_table(institution_id=, year=, month=)`` and ``series(...)``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
+
+from indicators.analysis import Point, attainment, change, compute_rate, control_chart, light
+from indicators.models import Indicator, IndicatorValue, MonthlyReport
+from indicators.services import add_months
+from organizations.models import Department, Institution
+from organizations.selectors import get_scope, scope_q, visible_departments, visible_institutions
+
+WINDOW = 24  # months shown on a run chart and used for the control limits
+
+
+def visible_values(user) -> QuerySet[IndicatorValue]:  # noqa: ANN001
+    """Hospital-wide users: their hospital's values; department users: their departments' values;
+    officials: the hospitals under them."""
+    return IndicatorValue.objects.filter(scope_q(user)).select_related(
+        "indicator", "institution", "department", "entered_by"
+    )
+
+
+def visible_reports(user) -> QuerySet[MonthlyReport]:  # noqa: ANN001
+    return MonthlyReport.objects.filter(scope_q(user)).select_related("institution", "department", "submitted_by")
+
+
+def catalogue(*, include_counts: bool = False) -> QuerySet[Indicator]:
+    qs = Indicator.objects.filter(is_active=True)
+    if not include_counts:
+        qs = qs.filter(in_catalogue=True)
+    return qs.order_by("order", "code")
+
+
+def can_see_hospital_level(user, institution_id: int) -> bool:  # noqa: ANN001
+    scope = get_scope(user)
+    return scope.superuser or institution_id in scope.institution_ids or institution_id in scope.official_institution_ids
+
+
+# -------------------------------------------------------------------------------------------- series core
+def _window(year: int, month: int, months: int) -> tuple[dt.date, list[dt.date]]:
+    end = dt.date(year, month, 1)
+    periods = [add_months(end, -i) for i in range(months - 1, -1, -1)]
+    return end, periods
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _place_data(
+    institution: Institution, indicator_ids: list[int], department_id: int | None, start: dt.date, end: dt.date
+) -> dict[int, dict[dt.date, dict]]:
+    """indicator id → period → {numerator, denominator, rate, snapshot, aggregated}. Two queries at most:
+    the place's own values, and (hospital level) the sums of its departments' values for months the
+    hospital did not enter itself."""
+    data: dict[int, dict[dt.date, dict]] = defaultdict(dict)
+    own = IndicatorValue.objects.filter(
+        institution=institution, indicator_id__in=indicator_ids, period__gte=start, period__lte=end, is_current=True,
+    )
+    own = own.filter(department_id=department_id) if department_id else own.filter(department__isnull=True)
+    # the target snapshot is only needed for the last month: not decoded for the other 23
+    for ind_id, period, num, den, rate in own.values_list("indicator_id", "period", "numerator", "denominator", "rate"):
+        data[ind_id][period] = {"numerator": num, "denominator": den, "rate": rate, "snapshot": None,
+                                "aggregated": False}
+    for ind_id, snap in own.filter(period=end).values_list("indicator_id", "target_snapshot"):
+        data[ind_id][end]["snapshot"] = snap
+    if department_id is None:
+        # only where the hospital entered nothing itself: most months need no aggregation at all
+        span = _months_between(start, end)
+        missing = [i for i in indicator_ids if len(data.get(i, {})) < span]
+        if not missing:
+            return data
+        sums = (
+            IndicatorValue.objects.filter(
+                institution=institution, indicator_id__in=missing, period__gte=start, period__lte=end,
+                is_current=True, department__isnull=False,
+            )
+            .values("indicator_id", "period")
+            .annotate(n=Sum("numerator"), d=Sum("denominator"))
+            .order_by()
+        )
+        for s in sums:
+            slot = data[s["indicator_id"]]
+            if s["period"] not in slot:
+                slot[s["period"]] = {"numerator": s["n"], "denominator": s["d"], "rate": None, "snapshot": None,
+                                     "aggregated": True}
+    return data
+
+
+def _build(ind: Indicator, institution: Institution, slot: dict[dt.date, dict], periods: list[dt.date]) -> dict:
+    current_target = ind.target_for_grade(institution.grade_level)
+    points: list[Point] = []
+    for p in periods:
+        cell = slot.get(p)
+        if cell is None:
+            points.append(Point(f"{p:%Y-%m}", None, None, None))
+            continue
+        rate = cell["rate"]
+        if rate is None:  # a sum of department values
+            if ind.kind != Indicator.Kind.COUNT and not cell["denominator"]:
+                points.append(Point(f"{p:%Y-%m}", None, None, None))
+                continue
+            rate = compute_rate(cell["numerator"], cell["denominator"], ind.factor, ind.kind)
+        points.append(Point(f"{p:%Y-%m}", cell["numerator"], cell["denominator"], rate))
+    chart = control_chart(points, kind=ind.kind, factor=ind.factor)
+    end = periods[-1]
+    last = points[-1]
+    cell = slot.get(end) or {}
+    snapshot = cell.get("snapshot") or current_target
+    by_period = {p: pt for p, pt in zip(periods, points)}
+    previous = by_period.get(add_months(end, -1))
+    last_year = by_period.get(add_months(end, -12))
+    judged = last.rate
+    ytd = None
+    if snapshot.get("period") == Indicator.TargetPeriod.YEAR and last.rate is not None:
+        # 年均: attainment on the year so far (Σ numerators × factor / Σ denominators, January to this month)
+        n = sum((pt.numerator or 0) for p, pt in by_period.items() if p.year == end.year and pt.rate is not None)
+        d = sum((pt.denominator or 0) for p, pt in by_period.items() if p.year == end.year and pt.rate is not None)
+        if d:
+            ytd = compute_rate(Decimal(n), Decimal(d), ind.factor, ind.kind)
+            judged = ytd
+    attained = attainment(judged, snapshot, last_year.rate if last_year else None)
+    signal_index = len(points) - 1
+    reasons = [chart.reasons[signal_index]] if signal_index in chart.reasons else []
+    target_line = None
+    if snapshot.get("kind") in ("threshold", "grade_threshold") and snapshot.get("value") not in (None, "None"):
+        target_line = Decimal(snapshot["value"])
+    return {
+        "indicator": ind,
+        "code": ind.code,
+        "name": ind.name,
+        "unit": ind.unit,
+        "period": f"{end:%Y-%m}",
+        "value": last.rate,
+        "numerator": last.numerator,
+        "denominator": last.denominator,
+        "aggregated": bool(cell.get("aggregated")),
+        "ytd": ytd,
+        "target_label": snapshot.get("label") or ind.target_label,
+        "target_value": target_line,
+        "target_snapshot": snapshot,
+        "attainment": attained,
+        "previous": previous.rate if previous else None,
+        "last_year": last_year.rate if last_year else None,
+        "mom": change(last.rate, previous.rate if previous else None),
+        "yoy": change(last.rate, last_year.rate if last_year else None),
+        "signal": bool(reasons),
+        "signal_reasons": reasons,
+        "light": light(attained, bool(reasons)),
+        "points": points,
+        "chart": chart,
+    }
+
+
+def month_table(*, institution_id: int, year: int, month: int, department_id: int | None = None,
+                months: int = WINDOW) -> list[dict]:
+    """Each catalogue indicator applicable to the hospital's grade, for one month at one place: value, target,
+    attainment and traffic light, YoY and MoM change, SPC signal. Four queries."""
+    institution = Institution.objects.get(pk=institution_id)
+    indicators = [i for i in catalogue() if institution.grade_level in i.grade_list]
+    if department_id is not None:
+        indicators = [i for i in indicators if i.department_level and i.level == Indicator.Level.HOSPITAL]
+    end, periods = _window(year, month, months)
+    data = _place_data(institution, [i.pk for i in indicators], department_id, periods[0], end)
+    return [_build(ind, institution, data.get(ind.pk, {}), periods) for ind in indicators]
+
+
+def series(*, institution_id: int, indicator: str | Indicator, year: int, month: int,
+           department_id: int | None = None, months: int = WINDOW) -> dict:
+    """One indicator over `months` months ending at year-month at one place, with its control chart."""
+    institution = Institution.objects.get(pk=institution_id)
+    ind = indicator if isinstance(indicator, Indicator) else Indicator.objects.get(code=indicator)
+    end, periods = _window(year, month, months)
+    data = _place_data(institution, [ind.pk], department_id, periods[0], end)
+    return _build(ind, institution, data.get(ind.pk, {}), periods)
+
+
+def chart_svg(row: dict, *, title: str | None = None) -> str:
+    """The run chart of a month_table / series row (qms.charts, shared with the bulletin)."""
+    from qms.charts import run_chart
+
+    chart = row["chart"]
+    return run_chart(
+        [(p.label[2:], p.rate) for p in row["points"]],
+        target=row["target_value"],
+        center=chart.center,
+        ucl=chart.ucl,
+        lcl=chart.lcl,
+        signals=chart.signals,
+        title=title if title is not None else f"{row['code']} {row['name']}",
+        unit=row["unit"],
+    )
+
+
+def department_values(*, institution_id: int, indicator: Indicator, period: dt.date,
+                      department_ids: Any = None) -> list[IndicatorValue]:
+    qs = IndicatorValue.objects.filter(
+        institution_id=institution_id, indicator=indicator, period=period, is_current=True, department__isnull=False
+    ).select_related("department", "entered_by").order_by("department__code")
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    return list(qs)
+
+
+def revisions(*, institution_id: int, indicator: Indicator, department_id: int | None, since: dt.date) -> list:
+    qs = IndicatorValue.objects.filter(institution_id=institution_id, indicator=indicator, period__gte=since)
+    qs = qs.filter(department_id=department_id) if department_id else qs.filter(department__isnull=True)
+    return list(qs.select_related("entered_by").order_by("-period", "-revision")[:200])
+
+
+def authority_table(*, user, year: int, month: int) -> list[dict]:  # noqa: ANN001
+    """Authority-level indicators (ZB02, ZB07) over the hospitals in the official's reach, by grade."""
+    period = dt.date(year, month, 1)
+    inds = [i for i in catalogue() if i.level == Indicator.Level.AUTHORITY]
+    institutions = list(visible_institutions(user).filter(is_active=True).select_related(None).only("id", "grade_level"))
+    grade_of = {i.pk: i.grade_level for i in institutions}
+    met: dict[tuple[int, str], int] = defaultdict(int)
+    for v in IndicatorValue.objects.filter(
+        indicator__in=inds, institution_id__in=grade_of, period=period, is_current=True, department__isnull=True
+    ).values("indicator_id", "institution_id", "numerator", "denominator"):
+        if v["denominator"] and v["numerator"] >= v["denominator"]:
+            met[(v["indicator_id"], grade_of[v["institution_id"]])] += 1
+    out = []
+    for ind in inds:
+        for grade in ind.grade_list:
+            total = sum(1 for g in grade_of.values() if g == grade)
+            if not total:
+                continue
+            n = met[(ind.pk, grade)]
+            rate = compute_rate(Decimal(n), Decimal(total), ind.factor, ind.kind)
+            snap = ind.target_for_grade(grade)
+            att = attainment(rate, snap, None)
+            out.append({"indicator": ind, "grade": dict(Institution.GradeLevel.choices).get(grade, grade),
+                        "met": n, "total": total, "rate": rate, "target": snap.get("value"),
+                        "target_label": ind.target_label, "light": light(att, False)})
+    return out
+
+
+# -------------------------------------------------------------------------------------------- alerts
+def alerts(*, institution_id: int, year: int, month: int, department_id: int | None = None) -> list[dict]:
+    """A missed target or an out-of-control signal of the month: the warnings of Art. 10 (二)."""
+    out = []
+    for row in month_table(institution_id=institution_id, year=year, month=month, department_id=department_id):
+        if row["light"] not in ("red", "amber"):
+            continue
+        parts = []
+        if row["attainment"] == "missed":
+            parts.append(f"未达目标（{row['target_label']}）")
+        parts += row["signal_reasons"]
+        out.append({**row, "reasons": parts})
+    return out
+
+
+def agenda_items(*, institution: Institution, department: Department | None, since: Any, until: dt.date) -> list[dict]:
+    """Agenda source for the committee (or a department group): last month's indicator alerts."""
+    last = add_months(dt.date(until.year, until.month, 1), -1)
+    url = reverse("indicators:dashboard")
+    items = []
+    for a in alerts(institution_id=institution.pk, year=last.year, month=last.month,
+                    department_id=department.pk if department else None):
+        value = "—" if a["value"] is None else f"{a['value'].normalize():f}{a['unit']}"
+        items.append({
+            "kind": "indicator_alert",
+            "title": f"指标预警：{a['code']} {a['name']}（{a['period']}）",
+            "detail": f"本月 {value}；" + "；".join(a["reasons"]),
+            "url": f"{url}?institution={institution.code}&period={a['period']}"
+            + (f"&department={department.code}" if department else ""),
+        })
+    return items
+
+
+# -------------------------------------------------------------------------------------------- reports
+def report_grid(*, user, institution: Institution, periods: list[dt.date]) -> list[dict]:  # noqa: ANN001
+    """Departments × months with each report's state (missing = not started). Two queries."""
+    departments = list(
+        visible_departments(user).filter(institution=institution, kind="business", is_active=True).order_by("code")
+    )
+    reports = {
+        (r.department_id, r.period): r
+        for r in MonthlyReport.objects.filter(
+            department__in=[d.pk for d in departments], period__in=periods
+        ).only("id", "department_id", "period", "status", "late", "due_on")
+    }
+    return [{"department": d, "cells": [(p, reports.get((d.pk, p))) for p in periods]} for d in departments]
+
+
+def department_choices(user, institution: Institution) -> list[Department]:  # noqa: ANN001
+    return list(
+        visible_departments(user).filter(institution=institution, kind="business", is_active=True).order_by("code")
+    )
+
+
+def own_departments(user) -> list[Department]:  # noqa: ANN001
+    scope = get_scope(user)
+    if not scope.department_ids:
+        return []
+    return list(Department.objects.filter(Q(id__in=scope.department_ids)).select_related("institution"))

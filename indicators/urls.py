@@ -1,0 +1,17 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("i/<str:code>/", views.indicator_detail, name="indicator_detail"),
+    path("entry/", views.value_entry, name="value_entry"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_batch, name="import_batch"),
+    path("export.xlsx", views.export, name="export"),
+    path("event-rate/recompute/", views.recompute_event_rate, name="recompute_event_rate"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<str:institution>/<str:department>/<str:period>/", views.report_detail, name="report_detail"),
+]

@@ -1,0 +1,395 @@
+"""Pages: dashboard with traffic lights and run charts, one indicator's chart page, value entry, Excel in and
+out, department monthly reports and the quality office's grid. Every read is scoped (404 outside reach)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators import excel, permissions, selectors, services
+from indicators.forms import ImportForm, ReportForm, ReturnForm, ValueForm
+from indicators.models import ImportBatch, Indicator, IndicatorValue, MonthlyReport
+from indicators.workflow import BADGE, EDITABLE_STATES, ReportStatus
+from organizations.models import Department, Institution
+from organizations.selectors import get_scope, visible_departments, visible_institutions
+from qms.core.selectors import history_for
+
+
+@dataclass
+class Place:
+    institution: Institution
+    department: Department | None
+    period: dt.date
+    department_locked: bool  # a department user sees only their department
+
+    @property
+    def query(self) -> str:
+        q = f"institution={self.institution.code}&period={self.period:%Y-%m}"
+        return q + (f"&department={self.department.code}" if self.department else "")
+
+
+def _default_period() -> dt.date:
+    return services.add_months(timezone.localdate().replace(day=1), -1)
+
+
+def _place(request: HttpRequest) -> Place:
+    """Where the user looks: ?institution=CODE&department=CODE&period=YYYY-MM, defaults from their scope."""
+    scope = get_scope(request.user)
+    institutions = visible_institutions(request.user)
+    code = request.GET.get("institution")
+    if code:
+        institution = get_object_or_404(institutions, code=code)
+    else:
+        institution = institutions.order_by("code").first()
+        if institution is None:
+            raise Http404
+    try:
+        period = services.parse_period(request.GET.get("period")) if request.GET.get("period") else _default_period()
+    except ValidationError:
+        period = _default_period()
+    locked = not selectors.can_see_hospital_level(request.user, institution.pk)
+    dept_code = request.GET.get("department")
+    department = None
+    if dept_code:
+        department = get_object_or_404(visible_departments(request.user), institution=institution, code=dept_code)
+    elif locked:
+        department = (
+            visible_departments(request.user).filter(institution=institution, id__in=scope.department_ids)
+            .order_by("code").first()
+        )
+        if department is None:
+            raise Http404
+    return Place(institution, department, period, locked)
+
+
+def _months(period: dt.date, n: int = 12) -> list[dt.date]:
+    return [services.add_months(period, -i) for i in range(n - 1, -1, -1)]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    place = _place(request)
+    rows = selectors.month_table(
+        institution_id=place.institution.pk, year=place.period.year, month=place.period.month,
+        department_id=place.department.pk if place.department else None,
+    )
+    detail = reverse("indicators:indicator_detail", args=["CODE"]).replace("CODE/", "")
+    for row in rows:
+        row["svg"] = mark_safe(selectors.chart_svg(row))  # noqa: S308 - qms.charts escapes every text
+        row["url"] = f"{detail}{row['code']}/?{place.query}"
+    counts = {k: sum(1 for r in rows if r["light"] == k) for k in ("green", "amber", "red", "grey")}
+    scope = get_scope(request.user)
+    return render(request, "indicators/dashboard.html", {
+        "place": place,
+        "rows": rows,
+        "counts": counts,
+        "alerts": [r for r in rows if r["light"] in ("red", "amber")],
+        "institutions": visible_institutions(request.user).order_by("code") if not place.department_locked else [],
+        "departments": selectors.department_choices(request.user, place.institution),
+        "authority_rows": selectors.authority_table(user=request.user, year=place.period.year,
+                                                    month=place.period.month) if scope.is_official else [],
+        "can_enter": permissions.can_enter_value(request.user, place.institution.pk,
+                                                 place.department.pk if place.department else None),
+        "is_quality_office": permissions.is_quality_office(request.user, place.institution.pk),
+        "prev_period": services.add_months(place.period, -1),
+        "next_period": services.add_months(place.period, 1) if place.period < _default_period() else None,
+    })
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    place = _place(request)
+    indicator = get_object_or_404(Indicator.objects.filter(is_active=True), code=code)
+    row = selectors.series(
+        institution_id=place.institution.pk, indicator=indicator, year=place.period.year, month=place.period.month,
+        department_id=place.department.pk if place.department else None,
+    )
+    svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+    by_department = []
+    if place.department is None and indicator.department_level:
+        by_department = selectors.department_values(
+            institution_id=place.institution.pk, indicator=indicator, period=place.period,
+            department_ids=visible_departments(request.user).filter(institution=place.institution).values("id"),
+        )
+    points = list(zip(row["points"], row["chart"].ucl, row["chart"].lcl))
+    return render(request, "indicators/indicator_detail.html", {
+        "place": place,
+        "indicator": indicator,
+        "row": row,
+        "svg": svg,
+        "points": list(reversed(points)),
+        "signals": {row["points"][i].label: r for i, r in row["chart"].reasons.items()},
+        "by_department": by_department,
+        "revisions": selectors.revisions(
+            institution_id=place.institution.pk, indicator=indicator,
+            department_id=place.department.pk if place.department else None,
+            since=services.add_months(place.period, -23),
+        ),
+    })
+
+
+@login_required
+def value_entry(request: HttpRequest) -> HttpResponse:
+    place = _place(request)
+    departments = [d for d in selectors.department_choices(request.user, place.institution)
+                   if permissions.can_enter_value(request.user, place.institution.pk, d.pk)]
+    hospital_ok = permissions.can_enter_value(request.user, place.institution.pk, None)
+    if not hospital_ok and not departments:
+        raise PermissionDenied
+    indicators = selectors.catalogue(include_counts=True).exclude(source=Indicator.Source.COMPUTED)
+    form = ValueForm(request.POST or None, indicators=indicators, departments=departments,
+                     initial={"period": f"{place.period:%Y-%m}",
+                              "department": place.department.code if place.department else ""})
+    if request.method == "POST" and form.is_valid():
+        dept = form.cleaned_data["department"] or None
+        dept_obj = next((d for d in departments if d.code == dept), None) if dept else None
+        if (dept is None and not hospital_ok) or (dept and dept_obj is None):
+            form.add_error("department", _("无权填报该层级的数据。"))
+        else:
+            try:
+                value = services.indicator_value_record(
+                    indicator=form.cleaned_data["indicator"], institution=place.institution, department=dept_obj,
+                    period=form.cleaned_data["period"], numerator=form.cleaned_data["numerator"],
+                    denominator=form.cleaned_data["denominator"], source=IndicatorValue.Source.FORM,
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                messages.success(request, _("已保存：%(c)s %(p)s = %(r)s（第 %(n)s 版）") % {
+                    "c": value.indicator.name, "p": value.period_label, "r": value.rate.normalize(), "n": value.revision})
+                url = reverse("indicators:indicator_detail", args=[value.indicator.code])
+                q = f"?institution={place.institution.code}&period={value.period_label}"
+                return redirect(url + q + (f"&department={dept_obj.code}" if dept_obj else ""))
+    return render(request, "indicators/value_form.html", {"form": form, "place": place})
+
+
+# ------------------------------------------------------------------------------------------------ Excel
+def _hospital_writer_place(request: HttpRequest) -> Place:
+    place = _place(request)
+    if not permissions.can_enter_value(request.user, place.institution.pk, None):
+        raise PermissionDenied
+    return place
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    place = _place(request)
+    inds = selectors.catalogue(include_counts=True).exclude(source=Indicator.Source.COMPUTED)
+    inds = [i for i in inds if place.institution.grade_level in i.grade_list]
+    data = excel.template_workbook(indicators=inds, institution_code=place.institution.code,
+                                   department_codes=[], period=f"{place.period:%Y-%m}")
+    return _xlsx(data, f"indicator-template-{place.institution.code}.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    place = _hospital_writer_place(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.import_stage(upload=form.cleaned_data["file"], actor=request.user,
+                                          institution=place.institution)
+        except ValidationError as exc:
+            for msgs in exc.message_dict.values():
+                for m in msgs:
+                    form.add_error("file", m)
+        else:
+            return redirect("indicators:import_batch", batch.pk)
+    return render(request, "indicators/import_upload.html", {"form": form, "place": place})
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch.objects.select_related("institution"), pk=pk, created_by=request.user)
+    return batch
+
+
+@login_required
+def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "discard":
+            services.import_discard(batch=batch, actor=request.user)
+            messages.info(request, _("已放弃本次导入，未保存任何数据。"))
+            return redirect("indicators:import_upload")
+        try:
+            n = services.import_confirm(batch=batch, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        else:
+            messages.success(request, _("已导入 %(n)s 行数据。") % {"n": n})
+            return redirect(reverse("indicators:dashboard") + f"?institution={batch.institution.code}")
+        batch.refresh_from_db()
+    return render(request, "indicators/import_batch.html", {"batch": batch})
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The values of one place for the 12 months ending at the period (or one indicator), as a workbook."""
+    place = _place(request)
+    qs = selectors.visible_values(request.user).filter(
+        institution=place.institution, is_current=True,
+        period__gte=services.add_months(place.period, -11), period__lte=place.period,
+    )
+    qs = qs.filter(department=place.department) if place.department else qs.filter(department__isnull=True)
+    if request.GET.get("indicator"):
+        qs = qs.filter(indicator__code=request.GET["indicator"])
+    header = [_("指标编码"), _("指标名称"), _("机构代码"), _("科室代码"), _("月份"), _("分子"), _("分母"),
+              _("指标值"), _("单位"), _("当时目标"), _("版本"), _("来源")]
+    rows = [
+        [v.indicator.code, v.indicator.name, v.institution.code, v.department.code if v.department else "",
+         v.period_label, float(v.numerator), None if v.denominator is None else float(v.denominator),
+         float(v.rate), v.indicator.unit, (v.target_snapshot or {}).get("label", ""), v.definition_version,
+         v.get_source_display()]
+        for v in qs.order_by("indicator__order", "period")
+    ]
+    data = excel.export_workbook(title=_("指标数据"), header=header, rows=rows)
+    return _xlsx(data, f"indicators-{place.institution.code}-{place.period:%Y-%m}.xlsx")
+
+
+# ------------------------------------------------------------------------------------------------ reports
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The quality office's departments × months grid; a department user's own reports."""
+    place = _place(request)
+    periods = _months(place.period, 6)
+    grid = selectors.report_grid(user=request.user, institution=place.institution, periods=periods)
+    return render(request, "indicators/report_grid.html", {
+        "place": place, "periods": periods, "grid": grid, "badge": BADGE, "today": timezone.localdate(),
+        "institutions": visible_institutions(request.user).order_by("code") if not place.department_locked else [],
+    })
+
+
+def _report_for(request: HttpRequest, institution: str, department: str, period: str) -> MonthlyReport:
+    inst = get_object_or_404(visible_institutions(request.user), code=institution)
+    dept = get_object_or_404(visible_departments(request.user), institution=inst, code=department)
+    try:
+        per = services.parse_period(period)
+    except ValidationError:
+        raise Http404 from None
+    report = MonthlyReport.objects.filter(department=dept, period=per).select_related("institution", "department").first()
+    if report is None:
+        if not permissions.can_edit_report(request.user, MonthlyReport(institution=inst, department=dept)):
+            # nothing to see yet; only the department may start its report
+            return MonthlyReport(institution=inst, department=dept, period=per, status=ReportStatus.NOT_STARTED,
+                                 due_on=services.report_due(inst, per)[0])
+        report = services.monthly_report_open(department=dept, period=per)
+        report = MonthlyReport.objects.select_related("institution", "department").get(pk=report.pk)
+    return report
+
+
+def _report_indicators(report: MonthlyReport) -> list[Indicator]:
+    return [
+        i for i in selectors.catalogue(include_counts=True)
+        if i.department_level and i.level == Indicator.Level.HOSPITAL and i.source != Indicator.Source.COMPUTED
+        and report.institution.grade_level in i.grade_list
+    ]
+
+
+@login_required
+def report_detail(request: HttpRequest, institution: str, department: str, period: str) -> HttpResponse:
+    report = _report_for(request, institution, department, period)
+    can_edit = bool(report.pk) and report.status in EDITABLE_STATES and permissions.can_edit_report(request.user, report)
+    can_review = bool(report.pk) and report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED) and (
+        permissions.can_review_report(request.user, report))
+    indicators = _report_indicators(report)
+    current = {}
+    if report.pk:
+        current = {
+            v.indicator.code: v
+            for v in IndicatorValue.objects.filter(department=report.department, period=report.period,
+                                                   is_current=True).select_related("indicator", "entered_by")
+        }
+    initial_values = {c: (v.numerator.normalize(), v.denominator.normalize() if v.denominator is not None else None)
+                      for c, v in current.items()}
+    form = ReportForm(
+        request.POST if (request.method == "POST" and can_edit) else None,
+        indicators=indicators, initial_values=initial_values,
+        initial={"self_check": report.self_check, "problems": report.problems, "measures": report.measures},
+    )
+    return_form = ReturnForm(request.POST if (request.method == "POST" and can_review
+                                              and request.POST.get("action") == "return") else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("save", "submit"):
+                if not can_edit:
+                    raise PermissionDenied
+                if form.is_valid():
+                    services.monthly_report_save(
+                        report=report, actor=request.user, self_check=form.cleaned_data["self_check"],
+                        problems=form.cleaned_data["problems"], measures=form.cleaned_data["measures"],
+                        values=form.values(),
+                    )
+                    if action == "submit":
+                        services.monthly_report_submit(report=report, actor=request.user)
+                        messages.success(request, _("月度质控报告已报送。"))
+                    else:
+                        messages.success(request, _("草稿已保存。"))
+                    return redirect(request.path)
+            elif action in ("accept", "return"):
+                if not can_review:
+                    raise PermissionDenied
+                if action == "accept":
+                    services.monthly_report_accept(report=report, actor=request.user)
+                    messages.success(request, _("报告已通过。"))
+                    return redirect(request.path)
+                if return_form.is_valid():
+                    services.monthly_report_return(report=report, actor=request.user,
+                                                   reason=return_form.cleaned_data["reason"])
+                    messages.warning(request, _("报告已退回科室。"))
+                    return redirect(request.path)
+            else:
+                raise PermissionDenied
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for m in msgs:
+                    if field.startswith("value_"):
+                        code = field[len("value_"):]
+                        target = f"num_{code}" if f"num_{code}" in form.fields else None
+                        form.add_error(target, m)
+                    elif field == "reason":
+                        return_form.add_error("reason", m)
+                    else:
+                        form.add_error(None, m)
+    return render(request, "indicators/report_detail.html", {
+        "report": report, "form": form, "return_form": return_form, "can_edit": can_edit,
+        "can_review": can_review, "current": current, "badge": BADGE.get(report.status, "secondary"),
+        "history": history_for(report).select_related("actor") if report.pk else [],
+        "overdue": report.pk and report.is_overdue(timezone.localdate()),
+        "rows": [{**r, "value": current.get(r["indicator"].code)} for r in form.value_rows()],
+    })
+
+
+@login_required
+@require_POST
+def recompute_event_rate(request: HttpRequest) -> HttpResponse:
+    place = _place(request)
+    if not permissions.is_quality_office(request.user, place.institution.pk):
+        raise PermissionDenied
+    value = services.event_rate_recompute(institution=place.institution, period=place.period,
+                                          department=place.department)
+    if value is None:
+        messages.warning(request, _("无法计算：缺少出院人次，或不良事件登记尚不可用。"))
+    else:
+        messages.success(request, _("已根据不良事件登记重新计算：%(r)s") % {"r": value.rate.normalize()})
+    return redirect(reverse("indicators:dashboard") + "?" + place.query)

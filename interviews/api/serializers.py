@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from interviews.models import Interview, InterviewDocument, Participant, RectificationMeasure
+from interviews.selectors import next_due
+from interviews.workflow import Ground, ProblemScale
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Participant
+        fields = ["side", "name", "title", "is_lead"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = RectificationMeasure
+        fields = ["measure", "department", "department_name", "responsible", "deadline"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InterviewDocument
+        fields = ["id", "kind", "original_name", "content_type", "size", "checksum", "uploaded_at"]
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organiser = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    next_due = serializers.SerializerMethodField()
+    next_due_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id", "reference", "institution", "organiser", "internal", "trigger_ground", "trigger_date", "problems",
+            "status", "hold_by", "hold_by_confirmed", "approved_at", "notified_on", "earliest_hold_on",
+            "earliest_hold_on_confirmed", "scheduled_at", "location", "notice_content", "held_at", "problem_scale",
+            "rectification_deadline", "rectification_deadline_limit", "rectification_report_due",
+            "rectification_report_due_confirmed", "upward_report_due", "upward_report_due_confirmed",
+            "upward_reported_on", "report_submitted_at", "verification", "press_count", "serious_consequences",
+            "circulated_on", "filed_on", "cancel_reason", "overdue", "next_due", "next_due_label", "created_at",
+            "updated_at",
+        ]
+
+    def get_overdue(self, obj: Interview) -> list[str]:
+        return obj.overdue_reasons()
+
+    def get_next_due(self, obj: Interview) -> str | None:
+        d = next_due(obj)[1]
+        return d.isoformat() if d else None
+
+    def get_next_due_label(self, obj: Interview) -> str:
+        return next_due(obj)[0]
+
+
+class InterviewDetailSerializer(InterviewSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta(InterviewSerializer.Meta):
+        fields = InterviewSerializer.Meta.fields + [
+            "investigation_experts", "investigation_findings", "cause_analysis", "improvement_proposals",
+            "record", "record_introductions", "record_reasons", "record_explanation", "record_requirements",
+            "report_text", "verification_note", "conclusion", "remarks", "participants", "measures", "documents",
+        ]
+
+
+class InterviewCreateSerializer(serializers.Serializer):
+    institution = serializers.CharField(max_length=32)
+    trigger_ground = serializers.ChoiceField(choices=Ground.choices)
+    trigger_date = serializers.DateField()
+    problems = serializers.CharField(max_length=5000)
+    adverse_events = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    internal = serializers.BooleanField(required=False, default=False)
+    department = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    def validate_trigger_date(self, value):  # noqa: ANN001, ANN201
+        if value > timezone.localdate():
+            raise serializers.ValidationError("启动日期不能晚于今天。")
+        return value
+
+
+class NotifySerializer(serializers.Serializer):
+    notified_on = serializers.DateField()
+    scheduled_at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=200)
+    content = serializers.CharField(max_length=5000)
+
+
+class InterviewerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_head = serializers.BooleanField(required=False, default=False)
+
+
+class IntervieweeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_principal = serializers.BooleanField(required=False, default=False)
+
+
+class HoldSerializer(serializers.Serializer):
+    held_at = serializers.DateTimeField()
+    interviewers = InterviewerSerializer(many=True)
+    interviewees = IntervieweeSerializer(many=True)
+    record = serializers.CharField(max_length=20000)
+    problem_scale = serializers.ChoiceField(choices=ProblemScale.choices)
+    rectification_deadline = serializers.DateField()
+    record_introductions = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    record_reasons = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    record_explanation = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    record_requirements = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+
+
+class InvestigateSerializer(serializers.Serializer):
+    experts = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    findings = serializers.CharField(max_length=10000)
+    cause_analysis = serializers.CharField(max_length=10000)
+    proposals = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    investigated_on = serializers.DateField(required=False)
+
+
+class MeasureInputSerializer(serializers.Serializer):
+    measure = serializers.CharField(max_length=2000)
+    department = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    department_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    responsible = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    deadline = serializers.DateField()
+
+
+class PlanSerializer(serializers.Serializer):
+    measures = MeasureInputSerializer(many=True, allow_empty=False)
+
+
+class ReportSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+
+
+class VerifySerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+    conclusion = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class PressSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+    new_deadline = serializers.DateField()
+
+
+class UpwardSerializer(serializers.Serializer):
+    reported_on = serializers.DateField()
+
+
+class CirculateSerializer(serializers.Serializer):
+    circulated_on = serializers.DateField()
+    text = serializers.CharField(max_length=10000)
+    filed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=InterviewDocument.Kind.choices)
+    file = serializers.FileField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,0 +1,331 @@
+"""The one chart module (DESIGN "Documents"): server-side SVG, used by the dashboard pages and the PDFs.
+
+Pure functions returning an ``<svg>`` string: no JavaScript, no external fetch, a fixed viewBox so that the
+same markup scales in a browser card and in a WeasyPrint A4 page. All text is escaped here, so callers may
+mark the result safe (``mark_safe``) and drop it into a template.
+
+    run_chart(points, target=None, center=None, ucl=None, lcl=None, signals=(), title="", unit="") -> str
+    bar_chart(categories, values, title="") -> str
+
+``points`` is a sequence of ``(label, value)`` pairs; a value of ``None`` is a gap (no data that month).
+``ucl`` / ``lcl`` are a number, or a sequence with one limit per point (a p-chart's limits move with the
+denominator), ``None`` entries meaning "no limit there". ``signals`` are the indices of points to mark as
+out-of-control.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import Sequence, Union
+
+Number = Union[int, float, Decimal]
+Limit = Union[None, Number, Sequence[Union[Number, None]]]
+
+WIDTH = 640
+HEIGHT = 260
+PAD_LEFT = 56
+PAD_RIGHT = 16
+PAD_TOP = 34
+PAD_BOTTOM = 44
+FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+COLOUR_LINE = "#1f4e79"
+COLOUR_TARGET = "#198754"
+COLOUR_CENTER = "#6c757d"
+COLOUR_LIMIT = "#dc3545"
+COLOUR_SIGNAL = "#dc3545"
+COLOUR_BAR = "#1f4e79"
+COLOUR_GRID = "#e9ecef"
+
+
+def _f(v: Number | None) -> float | None:
+    if v is None:
+        return None
+    return float(v)
+
+
+def _fmt(v: float) -> str:
+    """Axis labels: up to 3 significant decimals, no trailing zeros."""
+    if abs(v) >= 100:
+        s = f"{v:.0f}"
+    elif abs(v) >= 10:
+        s = f"{v:.1f}"
+    else:
+        s = f"{v:.2f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s or "0"
+
+
+def _c(v: float) -> str:
+    return f"{v:.1f}"
+
+
+def _limit_list(limit: Limit, n: int) -> list[float | None]:
+    if limit is None:
+        return [None] * n
+    if isinstance(limit, (int, float, Decimal)):
+        return [float(limit)] * n
+    values = [_f(x) for x in limit]
+    return (values + [None] * n)[:n]
+
+
+def _nice_range(lo: float, hi: float) -> tuple[float, float, float]:
+    """A y range with round ticks that includes lo..hi."""
+    if hi == lo:
+        pad = abs(hi) * 0.1 or 1.0
+        lo, hi = lo - pad, hi + pad
+    span = hi - lo
+    raw = span / 5
+    mag = 10 ** _floor_log10(raw)
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    lo_t = step * _floor(lo / step)
+    hi_t = step * _ceil(hi / step)
+    return lo_t, hi_t, step
+
+
+def _floor_log10(x: float) -> int:
+    import math
+
+    return math.floor(math.log10(x)) if x > 0 else 0
+
+
+def _floor(x: float) -> int:
+    import math
+
+    return math.floor(x + 1e-9)
+
+
+def _ceil(x: float) -> int:
+    import math
+
+    return math.ceil(x - 1e-9)
+
+
+def _open(title: str, desc: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" preserveAspectRatio="xMidYMid meet" role="img" '
+        f'aria-label="{escape(title or desc)}" class="qms-chart" '
+        f'style="max-width:100%;height:auto;font-family:{FONT}">',
+        f"<title>{escape(title or desc)}</title>",
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+    ]
+
+
+def _title(title: str) -> str:
+    if not title:
+        return ""
+    return (
+        f'<text x="{PAD_LEFT}" y="20" font-size="14" font-weight="600" fill="#212529">{escape(title)}</text>'
+    )
+
+
+def _empty(parts: list[str]) -> str:
+    parts.append(
+        f'<text x="{WIDTH / 2:.0f}" y="{HEIGHT / 2:.0f}" font-size="13" fill="{COLOUR_CENTER}" '
+        f'text-anchor="middle">暂无数据</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def run_chart(
+    points: Sequence[tuple[str, Number | None]],
+    target: Number | None = None,
+    center: Number | None = None,
+    ucl: Limit = None,
+    lcl: Limit = None,
+    signals: Sequence[int] = (),
+    title: str = "",
+    unit: str = "",
+) -> str:
+    """A run chart (or a control chart when limits are given): values in time order with target line,
+    centre line, control limits (stepped when they vary per point) and signal markers."""
+    n = len(points)
+    parts = _open(title, "run chart")
+    parts.append(_title(title))
+    values = [_f(v) for _, v in points]
+    ucls = _limit_list(ucl, n)
+    lcls = _limit_list(lcl, n)
+    tgt = _f(target)
+    ctr = _f(center)
+    known = [v for v in values if v is not None]
+    if not known:
+        return _empty(parts)
+    extent = known + [x for x in ucls + lcls if x is not None] + [x for x in (tgt, ctr) if x is not None]
+    lo, hi, step = _nice_range(min(extent), max(extent))
+    if min(known) >= 0 and lo < 0:
+        lo = 0.0
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def y(v: float) -> float:
+        return PAD_TOP + plot_h - (v - lo) / (hi - lo) * plot_h
+
+    slot = plot_w / max(n, 1)
+
+    def x(i: int) -> float:
+        return PAD_LEFT + slot * (i + 0.5)
+
+    # grid and y axis
+    tick = lo
+    guard = 0
+    while tick <= hi + step / 1000 and guard < 20:
+        yy = y(tick)
+        parts.append(
+            f'<line x1="{PAD_LEFT}" y1="{_c(yy)}" x2="{WIDTH - PAD_RIGHT}" y2="{_c(yy)}" '
+            f'stroke="{COLOUR_GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{PAD_LEFT - 6}" y="{_c(yy + 4)}" font-size="11" fill="#495057" '
+            f'text-anchor="end">{escape(_fmt(tick))}</text>'
+        )
+        tick += step
+        guard += 1
+    if unit:
+        parts.append(
+            f'<text x="{WIDTH - PAD_RIGHT}" y="20" font-size="11" fill="#495057" '
+            f'text-anchor="end">{escape(unit)}</text>'
+        )
+    parts.append(
+        f'<line x1="{PAD_LEFT}" y1="{PAD_TOP}" x2="{PAD_LEFT}" y2="{PAD_TOP + plot_h}" stroke="#adb5bd"/>'
+    )
+    # x labels: at most ~12 shown
+    every = max(1, -(-n // 12))
+    for i, (label, _) in enumerate(points):
+        if (n - 1 - i) % every == 0:
+            parts.append(
+                f'<text x="{_c(x(i))}" y="{HEIGHT - PAD_BOTTOM + 16}" font-size="10" fill="#495057" '
+                f'text-anchor="middle">{escape(str(label))}</text>'
+            )
+
+    # control limits: stepped lines, one segment per point
+    for lims, cls in ((ucls, "ucl"), (lcls, "lcl")):
+        segs = []
+        for i, v in enumerate(lims):
+            if v is None or not (lo <= v <= hi):
+                continue
+            segs.append(f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}")
+        if segs:
+            parts.append(
+                f'<path class="{cls}" d="{"".join(segs)}" fill="none" stroke="{COLOUR_LIMIT}" '
+                f'stroke-width="1.2" stroke-dasharray="5,3"/>'
+            )
+    if any(v is not None for v in ucls):
+        last = next(v for v in reversed(ucls) if v is not None)
+        parts.append(
+            f'<text x="{WIDTH - PAD_RIGHT}" y="{_c(y(last) - 3)}" font-size="10" fill="{COLOUR_LIMIT}" '
+            f'text-anchor="end">UCL</text>'
+        )
+    if any(v is not None for v in lcls):
+        last = next(v for v in reversed(lcls) if v is not None)
+        parts.append(
+            f'<text x="{WIDTH - PAD_RIGHT}" y="{_c(y(last) + 11)}" font-size="10" fill="{COLOUR_LIMIT}" '
+            f'text-anchor="end">LCL</text>'
+        )
+    if ctr is not None:
+        parts.append(
+            f'<line class="center" x1="{PAD_LEFT}" y1="{_c(y(ctr))}" x2="{WIDTH - PAD_RIGHT}" '
+            f'y2="{_c(y(ctr))}" stroke="{COLOUR_CENTER}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{PAD_LEFT + 4}" y="{_c(y(ctr) - 3)}" font-size="10" fill="{COLOUR_CENTER}">CL</text>'
+        )
+    if tgt is not None:
+        parts.append(
+            f'<line class="target" x1="{PAD_LEFT}" y1="{_c(y(tgt))}" x2="{WIDTH - PAD_RIGHT}" '
+            f'y2="{_c(y(tgt))}" stroke="{COLOUR_TARGET}" stroke-width="1.5" stroke-dasharray="2,2"/>'
+        )
+        parts.append(
+            f'<text x="{PAD_LEFT + 24}" y="{_c(y(tgt) - 3)}" font-size="10" fill="{COLOUR_TARGET}">'
+            f'目标 {escape(_fmt(tgt))}</text>'
+        )
+
+    # the series, broken at gaps
+    path: list[str] = []
+    pen_down = False
+    for i, v in enumerate(values):
+        if v is None:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{_c(x(i))},{_c(y(v))}")
+        pen_down = True
+    parts.append(
+        f'<path class="series" d="{"".join(path)}" fill="none" stroke="{COLOUR_LINE}" stroke-width="2"/>'
+    )
+    flagged = set(signals)
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        label = escape(f"{points[i][0]}: {_fmt(v)}{unit}")
+        if i in flagged:
+            parts.append(
+                f'<circle class="signal" cx="{_c(x(i))}" cy="{_c(y(v))}" r="5" fill="{COLOUR_SIGNAL}" '
+                f'stroke="#fff" stroke-width="1"><title>{label}（异常信号）</title></circle>'
+            )
+        else:
+            parts.append(
+                f'<circle class="point" cx="{_c(x(i))}" cy="{_c(y(v))}" r="3.5" fill="{COLOUR_LINE}">'
+                f"<title>{label}</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(categories: Sequence[str], values: Sequence[Number | None], title: str = "") -> str:
+    """Vertical bars, one per category, value printed above each bar."""
+    parts = _open(title, "bar chart")
+    parts.append(_title(title))
+    vals = [_f(v) or 0.0 for v in values]
+    n = len(categories)
+    if n == 0:
+        return _empty(parts)
+    lo, hi, step = _nice_range(min(0.0, min(vals)), max(vals) if max(vals) > 0 else 1.0)
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+
+    def y(v: float) -> float:
+        return PAD_TOP + plot_h - (v - lo) / (hi - lo) * plot_h
+
+    tick = lo
+    guard = 0
+    while tick <= hi + step / 1000 and guard < 20:
+        yy = y(tick)
+        parts.append(
+            f'<line x1="{PAD_LEFT}" y1="{_c(yy)}" x2="{WIDTH - PAD_RIGHT}" y2="{_c(yy)}" '
+            f'stroke="{COLOUR_GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{PAD_LEFT - 6}" y="{_c(yy + 4)}" font-size="11" fill="#495057" '
+            f'text-anchor="end">{escape(_fmt(tick))}</text>'
+        )
+        tick += step
+        guard += 1
+    slot = plot_w / n
+    bar_w = min(48.0, slot * 0.7)
+    small = n > 8
+    for i, (cat, v) in enumerate(zip(categories, vals)):
+        cx = PAD_LEFT + slot * (i + 0.5)
+        top, bottom = y(max(v, 0.0)), y(min(v, 0.0))
+        parts.append(
+            f'<rect class="bar" x="{_c(cx - bar_w / 2)}" y="{_c(top)}" width="{_c(bar_w)}" '
+            f'height="{_c(max(bottom - top, 0.5))}" fill="{COLOUR_BAR}">'
+            f"<title>{escape(str(cat))}: {escape(_fmt(v))}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{_c(cx)}" y="{_c(top - 4)}" font-size="10" fill="#212529" '
+            f'text-anchor="middle">{escape(_fmt(v))}</text>'
+        )
+        label = str(cat)
+        if small and len(label) > 4:
+            label = label[:4] + "…"
+        parts.append(
+            f'<text x="{_c(cx)}" y="{HEIGHT - PAD_BOTTOM + 16}" font-size="{10 if small else 11}" '
+            f'fill="#495057" text-anchor="middle">{escape(label)}</text>'
+        )
+    parts.append(
+        f'<line x1="{PAD_LEFT}" y1="{_c(y(0))}" x2="{WIDTH - PAD_RIGHT}" y2="{_c(y(0))}" stroke="#adb5bd"/>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

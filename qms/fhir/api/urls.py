@@ -1,0 +1,7 @@
+from django.urls import path
+
+from qms.fhir.api.views import AdverseEventFhirView
+
+
+def register(router) -> list:  # noqa: ANN001
+    return [path("fhir/AdverseEvent", AdverseEventFhirView.as_view(), name="fhir-adverse-event")]

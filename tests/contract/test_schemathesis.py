@@ -1,0 +1,118 @@
+"""The live OpenAPI schema, fuzzed by schemathesis through the WSGI app (no server, no network), with a
+demo token: no 500, and every documented answer matches its schema. Then the tenancy leak check, driven
+by the same schema: another hospital sees nothing of H001 in any list and gets 404 on every H001 object.
+
+Bounded: SCHEMATHESIS_EXAMPLES examples per operation (default 6), derandomised so CI is reproducible.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from tests.seeded import seeded  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+
+
+@pytest.fixture
+def live_schema(seeded, db):  # noqa: ANN201, F811
+    from qms.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def token(seeded):  # noqa: ANN201, F811
+    return Token.objects.get_or_create(user=seeded.user("qc_office"))[0].key
+
+
+schema = schemathesis.pytest.from_fixture("live_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_it_gives_no_500_and_keeps_to_the_schema(case, token):  # noqa: ANN001
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}", "Accept-Language": "zh-hans"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
+
+
+# ---------------------------------------------------------------- tenancy leak check
+
+# Shared catalogues: the same rows for every hospital by design.
+CATALOGUES = {"/api/v1/indicators/", "/api/v1/event-types/"}
+
+
+def _schema_paths(client) -> dict[str, dict]:  # noqa: ANN001
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()["paths"]
+
+
+def _list_paths(paths: dict) -> list[str]:
+    return sorted(p for p, ops in paths.items() if "get" in ops and "{" not in p and p.startswith("/api/v1/")
+                  and p not in {"/api/v1/calendar/add-workdays/", "/api/v1/auth/token/"})
+
+
+def _rows(body: object) -> list[dict]:
+    rows = body.get("results", []) if isinstance(body, dict) else body
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _all_rows(client, path: str) -> list[dict]:  # noqa: ANN001
+    response = client.get(path, {"page_size": 1000})
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    return _rows(response.json())
+
+
+def test_it_shows_another_hospital_nothing_of_h001(seeded, api):  # noqa: F811
+    h001, h002 = api(seeded.user("qc_office")), api(seeded.user("qc_office_h002"))
+    paths = _schema_paths(h001)
+    checked = 0
+    for path in _list_paths(paths):
+        if path in CATALOGUES:
+            continue
+        theirs = {r.get("id", r.get("code")) for r in _all_rows(h001, path)}
+        seen = _all_rows(h002, path)
+        assert not theirs & {r.get("id", r.get("code")) for r in seen}, path
+        assert all(r.get("institution") not in ("H001",) for r in seen), path
+        checked += 1
+    assert checked >= 8
+
+
+def test_it_answers_404_on_every_h001_object_path(seeded, api):  # noqa: F811
+    """Every object path, read or write, of every H001 object visible to H001's quality office."""
+    h001, stranger = api(seeded.user("qc_office")), api(seeded.user("qc_office_h002"))
+    paths = _schema_paths(h001)
+    probed = 0
+    for list_path in _list_paths(paths):
+        if list_path in CATALOGUES:
+            continue
+        rows = [r for r in _all_rows(h001, list_path) if r.get("institution", "H001") == "H001"][:2]
+        for template, ops in paths.items():
+            if not template.startswith(list_path + "{") or template.count("{") != 1:
+                continue
+            for row in rows:
+                key = row.get("id") if "{id}" in template else row.get("code")
+                if key is None:
+                    continue
+                url = re.sub(r"\{[^}]+\}", str(key), template)
+                for method in ("get", "post", "put", "patch", "delete"):
+                    if method not in ops:
+                        continue
+                    response = getattr(stranger, method)(url, {}, format="json")
+                    assert response.status_code == 404, (method, url, response.status_code, response.content[:200])
+                    probed += 1
+    assert probed >= 40
