@@ -8,8 +8,16 @@ class InterviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from interviews.extensions import agenda_items, home_panel, nav_visible
-        from qms.extensions import NavItem, register_agenda_source, register_home_panel, register_nav
+        from interviews.services import interview_dates_resync
+        from qms.extensions import (
+            NavItem,
+            register_agenda_source,
+            register_calendar_hook,
+            register_home_panel,
+            register_nav,
+        )
 
         register_nav(NavItem(_("约谈"), "interviews:list", 40, visible=nav_visible))
         register_home_panel(home_panel, order=40)
         register_agenda_source(agenda_items)
+        register_calendar_hook(interview_dates_resync)

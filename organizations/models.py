@@ -1,7 +1,7 @@
 """The two-tier responsibility system (院、科两级责任制), Art. 8–11, and where each person stands."""
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 User = settings.AUTH_USER_MODEL
 
@@ -95,7 +95,12 @@ class Institution(models.Model):
 
     @property
     def grade_display(self) -> str:
-        return f"{self.get_grade_level_display()}{self.grade_class}等" if self.grade_class else self.get_grade_level_display()
+        if not self.grade_class:
+            return str(self.get_grade_level_display())
+        return gettext("%(level)s%(grade)s") % {
+            "level": self.get_grade_level_display(),
+            "grade": self.get_grade_class_display(),
+        }
 
     @property
     def is_secondary_or_above(self) -> bool:
@@ -204,7 +209,7 @@ class QualityGroup(models.Model):
         verbose_name_plural = _("科室质量管理小组")
 
     def __str__(self) -> str:
-        return f"{self.department} 质量管理小组"
+        return gettext("%(department)s 质量管理小组") % {"department": self.department}
 
     @property
     def institution(self) -> Institution:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext
 
 from organizations.models import Authority, Department, Institution, Membership
 
@@ -182,7 +183,7 @@ def user_roles_display(user) -> list[str]:  # noqa: ANN001
     for m in rows:
         place = m.authority or m.institution
         where = f"{place}" + (f" · {m.department}" if m.department_id else "")
-        role = m.get_role_display() + ("（负责人）" if m.is_head else "")
+        role = str(m.get_role_display()) + (gettext("（负责人）") if m.is_head else "")
         out.append(f"{where} · {m.title or role}")
     return out
 

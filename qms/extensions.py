@@ -43,3 +43,13 @@ def register_home_panel(fn: Callable[[Any], dict | None], order: int = 100) -> N
 def register_agenda_source(fn: Callable[..., list[dict]]) -> None:
     if fn not in AGENDA_SOURCES:
         AGENDA_SOURCES.append(fn)
+
+
+# fn(*, year) called after a year's schedule is entered and the open Deadline rows are recomputed, so an app
+# that keeps its own copy of a deadline date (the interview's pages and 登记表) can follow.
+CALENDAR_HOOKS: list[Callable[..., Any]] = []
+
+
+def register_calendar_hook(fn: Callable[..., Any]) -> None:
+    if fn not in CALENDAR_HOOKS:
+        CALENDAR_HOOKS.append(fn)

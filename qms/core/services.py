@@ -114,4 +114,8 @@ def deadlines_recompute_for_year(*, year: int) -> list[tuple[int, dt.date | None
                 institution=deadline.institution,
             )
             changed.append((deadline.pk, old, result.date))
+    from qms.extensions import CALENDAR_HOOKS
+
+    for hook in CALENDAR_HOOKS:
+        hook(year=year)
     return changed

@@ -93,11 +93,11 @@ class Outbox(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     payload = models.JSONField(_("内容"), default=dict)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
     notification = models.ForeignKey(
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox"
     )
-    claim_token = models.UUIDField(null=True, blank=True, db_index=True)
+    claim_token = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
@@ -109,8 +109,15 @@ class Outbox(models.Model):
         verbose_name = _("待发送队列")
         verbose_name_plural = _("待发送队列")
         ordering = ["id"]
+        # Partial indexes only: a pass writes an e-mail row per reminder, and most rows never need them.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=models.Q(dedupe_key__isnull=False), name="outbox_dedupe_once"
+            ),
+        ]
         indexes = [
             models.Index(fields=["id"], condition=models.Q(status="pending"), name="outbox_pending"),
+            models.Index(fields=["claim_token"], condition=models.Q(status="sending"), name="outbox_claimed"),
         ]
 
     def __str__(self) -> str:
