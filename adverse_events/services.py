@@ -78,7 +78,7 @@ def _event_url(event: AdverseEvent) -> str:
 
 
 def _lock(event: AdverseEvent) -> AdverseEvent:
-    return AdverseEvent.objects.select_for_update().select_related("institution__authority", "department",
+    return AdverseEvent.objects.select_for_update(of=("self",)).select_related("institution__authority", "department",
                                                                      "event_type").get(pk=event.pk)
 
 
@@ -542,7 +542,7 @@ def action_add(
 
 @transaction.atomic
 def action_update(*, action: ImprovementAction, actor: Any, status: str, note: str = "") -> ImprovementAction:
-    action = ImprovementAction.objects.select_for_update().select_related("event").get(pk=action.pk)
+    action = ImprovementAction.objects.select_for_update(of=("self",)).select_related("event").get(pk=action.pk)
     require(can_work_action(actor, action))
     if status == ActionStatus.VERIFIED:
         raise ValidationError({"status": [_("验证须由质控办办理。")]})
@@ -571,7 +571,7 @@ def _action_next(status: str) -> set[str]:
 
 @transaction.atomic
 def action_verify(*, action: ImprovementAction, actor: Any, verification: str) -> ImprovementAction:
-    action = ImprovementAction.objects.select_for_update().select_related("event").get(pk=action.pk)
+    action = ImprovementAction.objects.select_for_update(of=("self",)).select_related("event").get(pk=action.pk)
     require(can_manage(actor, action.event))
     if action.status != ActionStatus.DONE:
         raise ValidationError({"status": [_("改进措施完成后方可验证。")]})

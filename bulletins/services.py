@@ -225,7 +225,7 @@ def bulletin_publish(*, bulletin: Bulletin, actor: Any) -> Bulletin:
     """Freeze the issue: the data the office reviewed becomes the snapshot; the final PDF is stored with its
     checksum (DESIGN "Frozen documents"). A newer version supersedes the one it corrects."""
     with transaction.atomic():
-        locked = Bulletin.objects.select_for_update().select_related("institution", "supersedes").get(pk=bulletin.pk)
+        locked = Bulletin.objects.select_for_update(of=("self",)).select_related("institution", "supersedes").get(pk=bulletin.pk)
         if not allowed("publish", locked.status):
             raise ValidationError({"non_field_errors": [
                 f"本期月刊当前状态为“{locked.get_status_display()}”，只有已生成、待发布的月刊可以发布。"

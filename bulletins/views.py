@@ -77,9 +77,18 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage(request.user, bulletin.institution_id),
         "editable": bulletin.status in EDITABLE,
         "versions": versions,
-        "history": history_for(bulletin),
+        "history": _labelled(history_for(bulletin)),
         "Status": Status,
     })
+
+
+def _labelled(history):  # noqa: ANN001, ANN202
+    labels = dict(Status.choices)
+    rows = list(history)
+    for t in rows:
+        t.from_label = labels.get(t.from_status, t.from_status)
+        t.to_label = labels.get(t.to_status, t.to_status)
+    return rows
 
 
 @login_required

@@ -68,8 +68,9 @@ class MeetingEditForm(BootstrapMixin, forms.Form):
 
 
 class AgendaItemForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("议题"), max_length=300)
-    detail = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=_("议题"), max_length=300, widget=forms.TextInput(attrs={"placeholder": _("新议题")}))
+    detail = forms.CharField(label=_("说明"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("说明（可选）")}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

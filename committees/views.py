@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +29,7 @@ from committees.forms import (
     VerifyForm,
     apply_errors,
 )
-from committees.models import ActionEvidence, Attendance, Meeting, MinutesVersion
+from committees.models import ActionEvidence, Attendance, Meeting, MeetingBody, MinutesVersion
 from committees.workflow import EDITABLE, ActionStatus, MeetingStatus
 from organizations.models import Department
 from organizations.selectors import get_scope, visible_institutions
@@ -560,6 +561,10 @@ def compliance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     last = _parse_month(request.GET.get("to"), (today.year, today.month))
     back = dt.date(last[0], last[1], 1) - dt.timedelta(days=330)
+    # By default the grid starts when the hospital's bodies started, at most a year back: no empty columns.
+    earliest = MeetingBody.objects.filter(institution=institution).aggregate(d=Min("active_from"))["d"]
+    if earliest and earliest > back:
+        back = earliest
     first = _parse_month(request.GET.get("from"), (back.year, back.month))
     if first > last:
         first = last

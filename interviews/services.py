@@ -66,7 +66,7 @@ def _require_subject(actor: Any, interview: Interview, step: str) -> None:
 
 def _lock(interview: Interview) -> Interview:
     """Re-read the row under a lock: two officials pressing the same button must not both pass the check."""
-    locked = Interview.objects.select_for_update().select_related("institution", "organiser").get(pk=interview.pk)
+    locked = Interview.objects.select_for_update(of=("self",)).select_related("institution", "organiser").get(pk=interview.pk)
     for field in ("status", "approved_by_id", "approved_at", "scheduled_at", "notified_on"):
         setattr(interview, field, getattr(locked, field))
     return locked
