@@ -331,7 +331,7 @@ def _require_editable(meeting: Meeting) -> None:
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("body__institution", "institution").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("body__institution", "institution").get(pk=meeting.pk)
 
 
 @transaction.atomic
@@ -662,7 +662,7 @@ def action_item_update(
 
 @transaction.atomic
 def action_evidence_add(*, item: ActionItem, actor: Any, upload: Any) -> ActionEvidence:
-    item = ActionItem.objects.select_for_update().select_related("body").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_mark_done(actor, item))
     if item.status in {ActionStatus.VERIFIED, ActionStatus.CANCELLED}:
         raise ValidationError({"file": _("整改事项已核实或撤销，不能再上传材料。")})
@@ -683,7 +683,7 @@ def action_evidence_add(*, item: ActionItem, actor: Any, upload: Any) -> ActionE
 
 @transaction.atomic
 def action_item_mark_done(*, item: ActionItem, actor: Any, evidence_text: str, files: Iterable[Any] = ()) -> ActionItem:
-    item = ActionItem.objects.select_for_update().select_related("body").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_mark_done(actor, item))
     if not can_move(ACTION_TRANSITIONS, item.status, ActionStatus.DONE):
         raise ValidationError({"non_field_errors": _("当前状态（%(s)s）不能标记为完成。") % {"s": item.get_status_display()}})
@@ -704,7 +704,7 @@ def action_item_mark_done(*, item: ActionItem, actor: Any, evidence_text: str, f
 
 @transaction.atomic
 def action_item_verify(*, item: ActionItem, actor: Any, note: str = "") -> ActionItem:
-    item = ActionItem.objects.select_for_update().select_related("body").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_verify(actor, item), _("责任人不能核实自己的整改事项；核实由质控办或科室负责人进行。"))
     if not can_move(ACTION_TRANSITIONS, item.status, ActionStatus.VERIFIED):
         raise ValidationError({"non_field_errors": _("只有已完成的整改事项可以核实。")})
@@ -719,7 +719,7 @@ def action_item_verify(*, item: ActionItem, actor: Any, note: str = "") -> Actio
 @transaction.atomic
 def action_item_return(*, item: ActionItem, actor: Any, reason: str) -> ActionItem:
     """Verification finds the work not done: the item is open again and its deadline with it."""
-    item = ActionItem.objects.select_for_update().select_related("body", "institution", "department", "owner").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("body", "institution", "department", "owner").get(pk=item.pk)
     permissions.require(permissions.can_verify(actor, item))
     if item.status != ActionStatus.DONE:
         raise ValidationError({"non_field_errors": _("只有已完成待核实的整改事项可以退回。")})
