@@ -368,7 +368,7 @@ def monthly_report_save(
     values: dict[str, tuple[Any, Any]] | None = None,
 ) -> MonthlyReport:
     """Save the department's draft: text and its indicator values (each value a revision if changed)."""
-    report = MonthlyReport.objects.select_for_update().select_related("institution", "department").get(pk=report.pk)
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=report.pk)
     if report.status not in EDITABLE_STATES:
         raise ValidationError({"non_field_errors": [_("报告已报送，不能再修改。")]})
     errors: dict[str, list[str]] = {}
@@ -403,7 +403,7 @@ def monthly_report_save(
 
 @transaction.atomic
 def monthly_report_submit(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
-    report = MonthlyReport.objects.select_for_update().select_related("institution", "department").get(pk=report.pk)
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=report.pk)
     if not (report.self_check.strip() and report.problems.strip() and report.measures.strip()):
         raise ValidationError({"non_field_errors": [_("报送前请填写自查情况、存在问题和改进措施。")]})
     to = ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
@@ -420,7 +420,7 @@ def monthly_report_submit(*, report: MonthlyReport, actor: Any) -> MonthlyReport
 
 @transaction.atomic
 def monthly_report_return(*, report: MonthlyReport, actor: Any, reason: str) -> MonthlyReport:
-    report = MonthlyReport.objects.select_for_update().select_related("institution", "department").get(pk=report.pk)
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=report.pk)
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("退回时必须说明原因。")]})
     _move(report, ReportStatus.RETURNED, actor, reason=reason.strip())
@@ -432,7 +432,7 @@ def monthly_report_return(*, report: MonthlyReport, actor: Any, reason: str) -> 
 
 @transaction.atomic
 def monthly_report_accept(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
-    report = MonthlyReport.objects.select_for_update().select_related("institution", "department").get(pk=report.pk)
+    report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=report.pk)
     _move(report, ReportStatus.ACCEPTED, actor)
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
     report.save()

@@ -9,6 +9,7 @@ Needs polib in the venv (pip install polib); it is a tool for the translator, no
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 import re
 import sys
 from pathlib import Path
@@ -29,6 +30,11 @@ def _unesc(s: str) -> str:
 
 def load() -> polib.POFile:
     po = polib.pofile(str(PO), wrapwidth=0)
+    po.header = "English translation of the medical quality management system (UI msgids are Chinese)."
+    po.metadata["Project-Id-Version"] = "qms"
+    po.metadata["Last-Translator"] = "QMS i18n <i18n@qms.invalid>"
+    po.metadata["Language-Team"] = "English"
+    po.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     po.metadata["Language"] = "en"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.metadata_is_fuzzy = False
