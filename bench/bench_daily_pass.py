@@ -51,7 +51,8 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        if not os.environ.get("BENCH_KEEP"):
+            admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
 def run(db: str) -> None:

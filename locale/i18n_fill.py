@@ -4,6 +4,13 @@
     python locale/i18n_fill.py fill  FILE  # "N<TAB>English" lines (N from todo.tsv) -> msgstr, fuzzy removed
     python locale/i18n_fill.py check      # counts of untranslated / fuzzy / placeholder mismatches
 
+A pass after others add strings:
+    .venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
+    .venv/bin/python locale/i18n_fill.py dump /tmp/i18n   # translate todo.tsv into a "N<TAB>English" file
+    .venv/bin/python locale/i18n_fill.py fill /tmp/i18n/en.txt && .venv/bin/python locale/i18n_fill.py check
+    make messages      # msgfmt --check-format; tests/i18n/test_english.py fails on any untranslated/fuzzy entry
+A translation that must keep a leading space ("（负责人）" -> " (head)") is set with polib directly: fill strips.
+
 Needs polib in the venv (pip install polib); it is a tool for the translator, not a dependency.
 """
 from __future__ import annotations

@@ -1,8 +1,14 @@
 """API conventions shared by every app: error shape, and Django ValidationError from services as 400."""
+import logging
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict:
@@ -17,6 +23,14 @@ def validation_error_detail(error: DjangoValidationError) -> dict:
 def exception_handler(exc, context):  # noqa: ANN001, ANN201
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away mid-request (restart, fail-over): the transaction is rolled back, nothing
+        # was written; tell the client to retry (with the same Idempotency-Key) instead of a bare 500.
+        logger.error("database unavailable during %s", context.get("view").__class__.__name__, exc_info=exc)
+        response = Response({"non_field_errors": [_("数据库暂时不可用，未保存任何内容，请稍后重试。")]},
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = "5"
+        return response
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

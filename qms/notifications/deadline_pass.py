@@ -201,6 +201,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
         Notification.Stage.OVERDUE: _("已逾期"),
         Notification.Stage.ESCALATED: _("逾期上报"),
     }
+    days_fmt, hours_fmt = _("%(n)s天"), _("%(n)s小时")  # once per rule, not per row
     esc_limit = clock.limit(R.escalate_after(spec)) if spec.escalate else None
     notes: list[Note] = []
     for row in rows:
@@ -212,7 +213,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
             due_key = row.due_on.isoformat()
             date_text = _cn_date(row.due_on)
             late_days = (clock.today - row.due_on).days
-            late = _("%(n)s天") % {"n": late_days}
+            late = days_fmt % {"n": late_days}
             if late_days <= 0:
                 text = today_text if late_days == 0 else soon_text
                 stages.append((Notification.Stage.SOON, f"soon:{due_key}", spec.remind, text))
@@ -227,7 +228,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
             date_text = _cn_datetime(row.due_at)
             late_seconds = (clock.now - row.due_at).total_seconds()
             hours = int(late_seconds // 3600)
-            late = _("%(n)s小时") % {"n": hours} if hours < 48 else _("%(n)s天") % {"n": hours // 24}
+            late = hours_fmt % {"n": hours} if hours < 48 else days_fmt % {"n": hours // 24}
             if late_seconds <= 0:
                 stages.append((Notification.Stage.SOON, f"soon:{due_key}", spec.remind, soon_text))
             else:

@@ -35,17 +35,22 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     body = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # No database FK constraint on these three: Django defers FK checks to COMMIT, and checking 10^5 rows
+    # there dominated a pass. Content types and hospitals are never deleted (PROTECT elsewhere), nor runs.
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        ContentType, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+        db_constraint=False,
     )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     institution = models.ForeignKey(
-        "organizations.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        "organizations.Institution", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        db_index=False, db_constraint=False,
     )
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
     due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     run = models.ForeignKey(
-        "PassRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        "PassRun", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="notifications",
+        db_constraint=False,
     )
     batch = models.UUIDField()
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -94,8 +99,9 @@ class Outbox(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     payload = models.JSONField(_("内容"), default=dict)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    # No database constraint (checked at COMMIT for every e-mail of a pass); notifications are not deleted.
     notification = models.ForeignKey(
-        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox"
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox", db_constraint=False
     )
     claim_token = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

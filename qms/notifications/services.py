@@ -129,13 +129,23 @@ def _write_postgresql(notes: Sequence[Note], *, emails: dict[int, str], run: Pas
     table = f"_qms_notes_{uuid.uuid4().hex[:12]}"
     buffer = io.StringIO()
     esc = _COPY_ESCAPES
+    memo: dict[str, str] = {}
+
+    def text(value: str) -> str:
+        # The same title/body/url repeats for every recipient of a row: escape it once.
+        out = memo.get(value)
+        if out is None:
+            out = memo[value] = value.translate(esc)
+        return out
+
     null = "\\N"
     write = buffer.write
     for n in notes:
+        # object_key and stage are built here from ids and a fixed choice: nothing to escape.
         write(
-            f"{n.recipient_id}\t{n.object_key.translate(esc)}\t{n.rule.translate(esc)}\t{n.period_key.translate(esc)}\t"
-            f"{n.stage}\t{n.article.translate(esc)}\t{n.title.translate(esc)}\t{n.body.translate(esc)}\t"
-            f"{n.url.translate(esc)}\t{null if n.content_type_id is None else n.content_type_id}\t"
+            f"{n.recipient_id}\t{n.object_key}\t{text(n.rule)}\t{text(n.period_key)}\t"
+            f"{n.stage}\t{text(n.article)}\t{text(n.title)}\t{text(n.body)}\t"
+            f"{text(n.url)}\t{null if n.content_type_id is None else n.content_type_id}\t"
             f"{null if n.object_id is None else n.object_id}\t{null if n.institution_id is None else n.institution_id}\t"
             f"{_copy_text(n.due_on)}\t{_copy_text(n.due_at)}\t{'t' if emails.get(n.recipient_id) else 'f'}\n"
         )

@@ -70,9 +70,12 @@ def test_it_shows_a_quality_officer_the_reminders_and_a_pass_progressing(page, l
     PassRun.objects.filter(pk=run.pk).update(steps_done=4, status=PassRun.Status.DONE, found=7, notified=5)
     # the page's script polls the JSON endpoint and shows the run finishing (CSP: no eval, so expect())
     expect(page.locator("#run-status")).to_have_text("已完成", timeout=15000)
-    page.wait_for_selector("#runs-table")
-    page.click("#run-now")
-    page.wait_for_selector("#runs-table")
-    assert "已完成" in page.locator("#run-status").inner_text()
-    assert PassRun.objects.filter(requested_by=user, status=PassRun.Status.DONE).exists()
+    page.wait_for_timeout(1500)  # the script reloads the page once the run is finished
+    page.wait_for_selector("#run-now")
+    with page.expect_navigation():
+        page.click("#run-now")
+    mine = PassRun.objects.filter(requested_by=user).get()
+    assert (mine.status, mine.error) == (PassRun.Status.DONE, "")
+    assert f"run={mine.pk}" in page.url
+    expect(page.locator("#run-status")).to_have_text("已完成")
     _shot(page, "passes.png")
