@@ -77,3 +77,19 @@ def personas(demo):
             return value
 
     return Personas()
+
+
+def pytest_collection_modifyitems(items):
+    """A transactional test (live server, real worker) flushes every table when it ends, including the
+    reference data the migrations seed (event types, the indicator catalogue, beat schedules). Serialized
+    rollback restores that data, so a later test on the same worker finds what migrate left."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        marker = item.get_closest_marker("django_db")
+        transactional = "live_server" in names or "transactional_db" in names or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
