@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -77,7 +78,7 @@ function request()
   elseif slot < 5 then
     headers["Idempotency-Key"] = string.format("bench-iv-%s-%d-%d", run, thread_id, counter)
     local body = string.format(
-      '{"indicator":"__INDICATOR__","institution":"H001","department":"CARD","period":"__PERIOD__",' ..
+      '{"indicator":"__INDICATOR__","institution":"H001","period":"__PERIOD__",' ..
       '"numerator":%d,"denominator":100}', counter % 100)
     return wrk.format("POST", "/api/v1/indicator-values/", headers, body)
   else
@@ -221,13 +222,14 @@ def main() -> int:
             "print(json.dumps({'token': t, 'indicator': i}))"))
         info = json.loads(setup.strip().splitlines()[-1])
 
+        errors_log = open(Path(tempfile.gettempdir(), f"qms-bench-gunicorn-{os.getpid()}.log"), "w+")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
             [str(Path(PY).with_name("gunicorn")), "qms.wsgi:application", "-b", f"127.0.0.1:{port}",
              "-w", str(args.workers), "--access-logfile", "/dev/null", "--log-level", "warning",
              "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors_log, start_new_session=True,
         )
         _wait_up(f"{base}/healthz")
         print(f"gunicorn: {args.workers} workers on {base}; wrk: {args.connections} connections, "
@@ -266,6 +268,10 @@ def main() -> int:
         lost = m["created_events"] - counted
         print(f"events in the database: {counted}; 201s seen by wrk: {m['created_events']}; lost: {max(lost, 0)}"
               f"; extra: {max(-lost, 0)}")
+        errors_log.seek(0)
+        raised = sorted({ln.strip() for ln in errors_log if re.match(r"^[\w.]+(Error|Exception)\b", ln.strip())})
+        if raised:
+            print(f"server errors (gunicorn log {errors_log.name}):", *raised[:10], sep="\n  ")
         # An event committed just as wrk stopped reading counts as extra, not lost.
         return 0 if lost <= 0 and m["errors"] == 0 else 1
     finally:

@@ -4,4 +4,11 @@ from qms.settings.base import *  # noqa: F403
 DEBUG = False
 ROOT_URLCONF = "bench.urls_bench"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Server errors go to gunicorn's stderr, which the benchmark reads back and summarises.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
+}

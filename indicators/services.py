@@ -188,6 +188,11 @@ def indicator_value_record(
 def _store(clean: CleanValue, *, source: str, actor: Any, note: str = "") -> IndicatorValue:
     ind = clean.indicator
     now = timezone.now()
+    # Concurrent writers of one indicator, place and month: the second one's SELECT … FOR UPDATE below
+    # re-checks the row the first one just superseded and finds no current row (READ COMMITTED does not
+    # see the new one), then its insert breaks the "one current value" constraint. Serialise them on the
+    # indicator row, which always exists.
+    list(Indicator.objects.select_for_update().filter(pk=ind.pk).values_list("pk", flat=True))
     current = (
         IndicatorValue.objects.select_for_update()
         .filter(indicator=ind, institution=clean.institution, department=clean.department, period=clean.period,

@@ -177,6 +177,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No call to the public swagger.io validator from an intranet page.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several apps name a field "status" or "kind": give each choice set its own readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "AdverseEventStatusEnum": "adverse_events.workflow.Status",
+        "InterviewStatusEnum": "interviews.workflow.Status",
+        "MeetingStatusEnum": "committees.workflow.MeetingStatus",
+        "ActionItemStatusEnum": "committees.workflow.ActionStatus",
+        "AttendanceStatusEnum": "committees.models.Attendance.Status",
+        "InterviewDocumentKindEnum": "interviews.models.InterviewDocument.Kind",
+        "MeetingKindEnum": "committees.models.Meeting.Kind",
+        "HarmLevelEnum": "adverse_events.models.LEVELS",
+    },
 }
 
 # Celery: with REDIS_URL unset, tasks run in-process (the embedded demo).

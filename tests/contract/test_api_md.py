@@ -14,7 +14,8 @@ from django.utils import timezone
 from qms import workdays
 from tests.seeded import seeded  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+# One worker per module: the whole demo is seeded once per module (tests/seeded.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("contract_api_md")]
 
 PAGE_KEYS = {"count", "next", "previous", "results"}
 

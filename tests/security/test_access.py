@@ -15,7 +15,8 @@ from tests.contract.test_schemathesis import _all_rows, _list_paths, _schema_pat
 from tests.seeded import seeded  # noqa: F401
 from tests.security.test_pages import crawl
 
-pytestmark = pytest.mark.django_db
+# One worker per module: the whole demo is seeded once per module (tests/seeded.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security_access")]
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

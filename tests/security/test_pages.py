@@ -23,7 +23,8 @@ from django.utils import timezone
 from qms import workdays
 from tests.seeded import seeded  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+# One worker per module: the whole demo is seeded once per module (tests/seeded.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security_pages")]
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
