@@ -68,11 +68,15 @@ def render_bulletin_pdf(bulletin: Bulletin, data: dict[str, Any] | None = None,
     """(PDF bytes, page count). qms.pdf.render_pdf's pipeline (same template base, same static-only
     fetcher), laid out through WeasyPrint's Document so that the page count comes for free: the PDF
     WeasyPrint writes keeps its page tree in compressed object streams, unreadable without a PDF parser."""
+    from django.conf import settings
+    from django.utils import translation
     from weasyprint import HTML
 
     from qms.pdf import _static_fetcher
 
-    html = render_to_string(TEMPLATE, bulletin_context(bulletin, data if data is not None else bulletin.sections,
-                                                       issued_on=issued_on))
+    # Archived in Chinese, whatever language the user who generated it reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(TEMPLATE, bulletin_context(bulletin, data if data is not None else bulletin.sections,
+                                                           issued_on=issued_on))
     document = HTML(string=html, base_url="static:", url_fetcher=_static_fetcher).render()
     return document.write_pdf(), len(document.pages)

@@ -33,9 +33,12 @@ def _static_fetcher(url: str, *args: Any, **kwargs: Any) -> dict:
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    from django.utils import translation
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
+    # Documents are archived for the regulator in Chinese, whatever language the requesting user reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context)
     return HTML(string=html, base_url="static:", url_fetcher=_static_fetcher).write_pdf()
 
 
