@@ -32,7 +32,10 @@ def test_concurrent_values_for_one_place_and_month_all_land_as_revisions(django_
     from organizations import demo as org_demo
     from tests.conftest import DEMO_PASSWORD
 
+    from organizations.management.commands.seed_demo import ensure_reference_data
+
     org_demo.seed(org_demo.DemoContext(password=DEMO_PASSWORD))
+    ensure_reference_data()  # the catalogue a data migration seeds may have been flushed by an earlier test
     indicator = Indicator.objects.filter(kind="proportion", department_level=False).order_by("code").first()
     assert indicator is not None
     barrier = threading.Barrier(WRITERS)
