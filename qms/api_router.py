@@ -3,6 +3,19 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
+import adverse_events.api.urls
+import bulletins.api.urls
+import case_reviews.api.urls
+import committees.api.urls
+import credentialing.api.urls
+import indicators.api.urls
+import inspections.api.urls
+import interviews.api.urls
+import qc_centres.api.urls
+import qms.fhir.api.urls
+import rectifications.api.urls
+import safety_info.api.urls
+import staff.api.urls
 from organizations.api.views import DepartmentViewSet, InstitutionViewSet
 from qms.workdays.api import AddWorkdaysView
 
@@ -16,14 +29,11 @@ extra_urls = [
 ]
 
 # Each app's api/urls.py defines register(router) -> list of extra paths.
-for app in ("adverse_events", "interviews", "committees", "indicators", "qms.notifications", "bulletins",
-            "qms.fhir"):
-    try:
-        module = __import__(f"{app}.api.urls", fromlist=["register"])
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == app or exc.name.startswith(f"{app}.api")):
-            continue
-        raise
+for module in (
+    adverse_events.api.urls, interviews.api.urls, committees.api.urls, indicators.api.urls,
+    bulletins.api.urls, qms.fhir.api.urls, staff.api.urls, rectifications.api.urls,
+    credentialing.api.urls, inspections.api.urls, case_reviews.api.urls, safety_info.api.urls, qc_centres.api.urls,
+):
     extra_urls += module.register(router)
 
 urlpatterns = extra_urls + router.urls

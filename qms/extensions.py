@@ -53,3 +53,14 @@ CALENDAR_HOOKS: list[Callable[..., Any]] = []
 def register_calendar_hook(fn: Callable[..., Any]) -> None:
     if fn not in CALENDAR_HOOKS:
         CALENDAR_HOOKS.append(fn)
+
+
+# Extra reach over one model that roles cannot express in organizations/selectors.py (a QC centre's staff over
+# their specialty's records): fn(user) -> Q, registered per model label ("rectifications.Rectification").
+SCOPE_EXTENSIONS: dict[str, list[Callable[[Any], Any]]] = {}
+
+
+def register_scope_extension(model_label: str, fn: Callable[[Any], Any]) -> None:
+    fns = SCOPE_EXTENSIONS.setdefault(model_label, [])
+    if fn not in fns:
+        fns.append(fn)

@@ -19,17 +19,18 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
-for app, prefix in (
-    ("adverse_events", "events/"),
-    ("interviews", "interviews/"),
-    ("committees", "meetings/"),
-    ("indicators", "indicators/"),
-    ("qms.notifications", "inbox/"),
-    ("bulletins", "bulletins/"),
-):
-    try:
-        urlpatterns.append(path(prefix, include(f"{app}.urls")))
-    except ModuleNotFoundError as exc:
-        if not (exc.name and exc.name.startswith(app)):
-            raise
-
+urlpatterns += [
+    path("events/", include("adverse_events.urls")),
+    path("interviews/", include("interviews.urls")),
+    path("meetings/", include("committees.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("inbox/", include("qms.notifications.urls")),
+    path("bulletins/", include("bulletins.urls")),
+    path("staff/", include("staff.urls")),
+    path("rectifications/", include("rectifications.urls")),
+    path("credentialing/", include("credentialing.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("case-reviews/", include("case_reviews.urls")),
+    path("safety-information/", include("safety_info.urls")),
+    path("qc-centres/", include("qc_centres.urls")),
+]

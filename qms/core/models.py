@@ -19,6 +19,9 @@ class Transition(models.Model):
     )
     from_status = models.CharField(_("原状态"), max_length=40, blank=True)
     to_status = models.CharField(_("新状态"), max_length=40)
+    # What the step did, namespaced by workflow ("event.reclassified", "interview.notice_sent"): a step that
+    # changes no status is recorded by its action, not by from = to plus a sentence.
+    action = models.CharField(_("操作"), max_length=60, blank=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -34,6 +37,12 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model}#{self.object_id} {self.from_status}→{self.to_status}"
+
+    @property
+    def action_label(self) -> object:
+        from qms.core.workflow import action_label
+
+        return action_label(self.action) if self.action else ""
 
 
 class Deadline(models.Model):

@@ -20,6 +20,7 @@ def transition_record(
     reason: str = "",
     data: dict | None = None,
     institution: Any = None,
+    action: str = "",
 ) -> Transition:
     if institution is None:
         institution = getattr(obj, "institution", None)
@@ -29,6 +30,7 @@ def transition_record(
         institution=institution,
         from_status=from_status or "",
         to_status=to_status,
+        action=action,
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         reason=reason or "",
         data=data or {},

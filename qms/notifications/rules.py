@@ -112,6 +112,17 @@ DEFAULT_RULE = RuleSpec(
 )
 
 
+def register_rules(rules: dict[str, RuleSpec]) -> None:
+    """An app adds the rules its services open deadlines under (from its AppConfig.ready()).
+
+    One name per rule: registering a name twice with another spec is a programming error.
+    """
+    for name, spec in rules.items():
+        if name in RULES and RULES[name] != spec:
+            raise ValueError(f"deadline rule {name!r} is registered twice with different specs")
+        RULES[name] = spec
+
+
 def rule_spec(rule: str) -> RuleSpec:
     return RULES.get(rule, DEFAULT_RULE)
 

@@ -52,6 +52,13 @@ INSTALLED_APPS = [
     "bulletins",
     "qms.his",
     "qms.fhir",
+    "staff",
+    "rectifications",
+    "credentialing",
+    "inspections",
+    "case_reviews",
+    "safety_info",
+    "qc_centres",
 ]
 
 MIDDLEWARE = [
