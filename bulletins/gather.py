@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db import transaction
 
+from qms.extensions import BULLETIN_SECTIONS
+
 logger = logging.getLogger(__name__)
 
 NO_MODULE = "该模块暂无数据"
@@ -577,6 +579,8 @@ def build_focus(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
     rp = sections["reports"]
     if rp.get("available") and (rp["missing"] or rp["late"]):
         items.append(f"科室质量月报：{rp['missing']} 个科室未提交、{rp['late']} 个科室逾期提交，须按时报送。")
+    for extra in BULLETIN_SECTIONS:
+        items.extend(sections.get(extra.key, {}).get("focus", []))
     if not items:
         items.append("继续保持各项指标稳定达标，落实医疗质量安全核心制度。")
     return _section(True, items=items[:25])
@@ -610,6 +614,11 @@ def gather_all(institution: Any, year: int, month: int,
     sections["interviews"] = _guard(lambda: gather_interviews(institution, year, month), "interviews")
     step(4)
     sections["reports"] = _guard(lambda: gather_reports(institution, year, month), "reports")
+    for extra in BULLETIN_SECTIONS:
+        sections[extra.key] = _guard(
+            lambda extra=extra: {"generic": True, **extra.build(institution=institution, year=year, month=month)},
+            extra.key,
+        )
     step(5)
     previous = _headline(institution, *shift_month(year, month, -1))
     last_year = _headline(institution, year - 1, month)
@@ -621,5 +630,7 @@ def gather_all(institution: Any, year: int, month: int,
 def iter_sections(sections: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any]]]:
     from bulletins.models import SECTIONS
 
-    for key, title in SECTIONS:
+    extras = [(s.key, s.title) for s in BULLETIN_SECTIONS if s.key in sections]
+    ordered = [pair for pair in SECTIONS if pair[0] != "focus"] + extras + [pair for pair in SECTIONS if pair[0] == "focus"]
+    for key, title in ordered:
         yield key, title, sections.get(key) or _section(False, NO_MODULE)

@@ -269,6 +269,34 @@ def event_rate_recompute(
     return _store(clean, source=IndicatorValue.Source.COMPUTED, actor=None, note=_("由不良事件登记计算"))
 
 
+def computed_values_record(*, period: dt.date) -> int:
+    """Store, for one month, every indicator an app computes from its records (qms.extensions
+    INDICATOR_SOURCES), at each active hospital where the indicator applies and the source has a basis.
+    A revision is written only when the figures changed. Returns how many values were written."""
+    from qms.extensions import INDICATOR_SOURCES
+
+    written = 0
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=list(INDICATOR_SOURCES), is_active=True)}
+    for institution in Institution.objects.filter(is_active=True):
+        for code, fn in INDICATOR_SOURCES.items():
+            indicator = indicators.get(code)
+            if indicator is None or institution.grade_level not in indicator.grade_list:
+                continue
+            figures = fn(institution=institution, department=None, period=period)
+            if figures is None:
+                continue
+            numerator, denominator = (Decimal(str(x)) if x is not None else None for x in figures)
+            current = IndicatorValue.objects.filter(
+                indicator=indicator, institution=institution, department=None, period=period, is_current=True
+            ).first()
+            if current is not None and current.numerator == numerator and current.denominator == denominator:
+                continue
+            clean = CleanValue(indicator, institution, None, period, numerator, denominator)
+            _store(clean, source=IndicatorValue.Source.COMPUTED, actor=None, note=_("由系统数据计算"))
+            written += 1
+    return written
+
+
 def event_rates_recompute_month(*, period: dt.date) -> int:
     """Recompute indicator 9 for every place that has discharges in the month (late reports change it)."""
     n = 0

@@ -25,3 +25,12 @@ def recompute_event_rates() -> int:
     return services.event_rates_recompute_month(period=this) + services.event_rates_recompute_month(
         period=services.add_months(this, -1)
     )
+
+
+@shared_task(time_limit=900)
+def record_computed_values() -> int:
+    """The indicators other apps compute from their records (ZB01, ZB13-8 …), for this month and last."""
+    this = timezone.localdate().replace(day=1)
+    return services.computed_values_record(period=this) + services.computed_values_record(
+        period=services.add_months(this, -1)
+    )

@@ -64,3 +64,49 @@ def register_scope_extension(model_label: str, fn: Callable[[Any], Any]) -> None
     fns = SCOPE_EXTENSIONS.setdefault(model_label, [])
     if fn not in fns:
         fns.append(fn)
+
+
+@dataclass(frozen=True)
+class BulletinSection:
+    """A section an app adds to the monthly bulletin (web page and PDF), placed before 下月工作重点.
+
+    build(*, institution, year, month) -> {"available": bool, "empty": str (when not available),
+    "lines": [str], "tables": [{"title": str, "head": [str], "rows": [[str]]}], "focus": [str]}: plain data
+    (frozen with the bulletin). The title and texts are Chinese: the bulletin is an archived document.
+    "focus" items join the bulletin's 下月工作重点.
+    """
+
+    key: str
+    title: str
+    build: Callable[..., dict]
+    order: int = 100
+
+
+BULLETIN_SECTIONS: list[BulletinSection] = []
+
+
+def register_bulletin_section(section: BulletinSection) -> None:
+    if all(existing.key != section.key for existing in BULLETIN_SECTIONS):
+        BULLETIN_SECTIONS.append(section)
+        BULLETIN_SECTIONS.sort(key=lambda s: s.order)
+
+
+# Indicators computed from an app's records instead of typed (ZB01 from the credentialing register, ZB13-8
+# from record reviews …): code -> fn(*, institution, department, period) -> (numerator, denominator) or None
+# when the month has no basis. `indicators.services.computed_values_record` stores them each month.
+INDICATOR_SOURCES: dict[str, Callable[..., Any]] = {}
+
+
+def register_indicator_source(code: str, fn: Callable[..., Any]) -> None:
+    INDICATOR_SOURCES[code] = fn
+
+
+# What a person's review dossier shows beyond the credentialing app's own records (case-pool volumes and
+# outcomes, review findings): fn(*, staff, item, since, until) -> list of {"label": str, "value": Any,
+# "detail": str, "url": str}.
+DOSSIER_SOURCES: list[Callable[..., list[dict]]] = []
+
+
+def register_dossier_source(fn: Callable[..., list[dict]]) -> None:
+    if fn not in DOSSIER_SOURCES:
+        DOSSIER_SOURCES.append(fn)
