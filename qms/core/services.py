@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from qms.core.models import Deadline, Transition
+from qms.notifications.rules import rule_spec
 
 
 def transition_record(
@@ -54,7 +55,9 @@ def deadline_open(
     responsible: Any = None,
     url: str = "",
 ) -> Deadline:
-    """Open (or re-open with new dates) the deadline of one rule on one object."""
+    """Open (or re-open with new dates) the deadline of one rule on one object. The rule must be registered
+    in qms/notifications/rules.py: a deadline nobody is told about would be silently missed."""
+    rule_spec(rule)
     deadline, _ = Deadline.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

@@ -47,7 +47,7 @@ RULES: dict[str, RuleSpec] = {
         "约谈通知送达期限（提前3个工作日）", "第四十六条（二）",
         remind=(RESPONSIBLE, OFFICIALS), overdue=(RESPONSIBLE, OFFICIALS),
     ),
-    "interview.rectification_deadline": RuleSpec(
+    "interview.rectification": RuleSpec(
         "约谈整改期限", "第四十七条（四）、第四十九条",
         remind=(RESPONSIBLE, PRINCIPAL, QUALITY_OFFICE), overdue=(RESPONSIBLE, PRINCIPAL, QUALITY_OFFICE, OFFICIALS),
     ),
@@ -78,7 +78,7 @@ RULES: dict[str, RuleSpec] = {
         "医疗质量安全事件向卫生健康行政部门报告时限", "卫医管发〔2011〕4号",
         remind=(RESPONSIBLE, QUALITY_OFFICE, PRINCIPAL), overdue=(RESPONSIBLE, QUALITY_OFFICE, PRINCIPAL),
     ),
-    "event_action.due": RuleSpec(
+    "event.action_due": RuleSpec(
         "不良事件改进措施期限", "第三十九条",
         remind=(RESPONSIBLE,), overdue=(RESPONSIBLE, DEPARTMENT_HEAD, QUALITY_OFFICE),
     ),
@@ -99,17 +99,14 @@ RULES: dict[str, RuleSpec] = {
     ),
 }
 
-# The names the apps actually use (their services.py), beside the names of the plan.
-RULES["interview.rectification"] = RULES["interview.rectification_deadline"]
-RULES["event.action_due"] = RULES["event_action.due"]
 RULES["event.receive"] = RuleSpec(
     "不良事件受理期限", "第三十九条",
     remind=(RESPONSIBLE, QUALITY_OFFICE), overdue=(RESPONSIBLE, QUALITY_OFFICE),
 )
 
-DEFAULT_RULE = RuleSpec(
-    "", "", remind=(RESPONSIBLE, DEPARTMENT_HEAD), overdue=(RESPONSIBLE, DEPARTMENT_HEAD, QUALITY_OFFICE)
-)
+
+class UnknownRule(KeyError):
+    """A deadline opened under a name no app registered: a programming error, caught at once."""
 
 
 def register_rules(rules: dict[str, RuleSpec]) -> None:
@@ -124,7 +121,10 @@ def register_rules(rules: dict[str, RuleSpec]) -> None:
 
 
 def rule_spec(rule: str) -> RuleSpec:
-    return RULES.get(rule, DEFAULT_RULE)
+    try:
+        return RULES[rule]
+    except KeyError:
+        raise UnknownRule(rule) from None
 
 
 def escalate_after(spec: RuleSpec) -> int:
