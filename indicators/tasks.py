@@ -8,7 +8,7 @@ from indicators import services
 from organizations.models import Institution
 
 
-@shared_task(time_limit=600)
+@shared_task(name="indicators.open_monthly_reports", time_limit=600)
 def open_monthly_reports() -> int:
     """Open last month's report (and its monthly_report.due deadline) for every business department."""
     period = services.add_months(timezone.localdate().replace(day=1), -1)
@@ -18,7 +18,7 @@ def open_monthly_reports() -> int:
     )
 
 
-@shared_task(time_limit=600)
+@shared_task(name="indicators.recompute_event_rates", time_limit=600)
 def recompute_event_rates() -> int:
     """Indicator 9 for this month and last: late event reports change it."""
     this = timezone.localdate().replace(day=1)
@@ -27,7 +27,7 @@ def recompute_event_rates() -> int:
     )
 
 
-@shared_task(time_limit=900)
+@shared_task(name="indicators.record_computed_values", time_limit=900)
 def record_computed_values() -> int:
     """The indicators other apps compute from their records (ZB01, ZB13-8 …), for this month and last."""
     this = timezone.localdate().replace(day=1)

@@ -279,7 +279,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _report_for(request: HttpRequest, institution: str, department: str, period: str) -> MonthlyReport:
+def _report_for(request: HttpRequest, institution: str, department: str, period: str, *, create: bool = False) -> MonthlyReport:
+    """The month's report, or an unsaved "not started" one: a GET never writes (the scheduled task opens every
+    department's report on the first working day; a department saving early opens its own)."""
     inst = get_object_or_404(visible_institutions(request.user), code=institution)
     dept = get_object_or_404(visible_departments(request.user), institution=inst, code=department)
     try:
@@ -288,7 +290,7 @@ def _report_for(request: HttpRequest, institution: str, department: str, period:
         raise Http404 from None
     report = MonthlyReport.objects.filter(department=dept, period=per).select_related("institution", "department").first()
     if report is None:
-        if not permissions.can_edit_report(request.user, MonthlyReport(institution=inst, department=dept)):
+        if not create or not permissions.can_edit_report(request.user, MonthlyReport(institution=inst, department=dept)):
             # nothing to see yet; only the department may start its report
             return MonthlyReport(institution=inst, department=dept, period=per, status=ReportStatus.NOT_STARTED,
                                  due_on=services.report_due(inst, per)[0])
@@ -307,8 +309,8 @@ def _report_indicators(report: MonthlyReport) -> list[Indicator]:
 
 @login_required
 def report_detail(request: HttpRequest, institution: str, department: str, period: str) -> HttpResponse:
-    report = _report_for(request, institution, department, period)
-    can_edit = bool(report.pk) and report.status in EDITABLE_STATES and permissions.can_edit_report(request.user, report)
+    report = _report_for(request, institution, department, period, create=request.method == "POST")
+    can_edit = report.status in EDITABLE_STATES and permissions.can_edit_report(request.user, report)
     can_review = bool(report.pk) and report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED) and (
         permissions.can_review_report(request.user, report))
     indicators = _report_indicators(report)
