@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= demo-Pass-2026
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps system-deps-test static messages migrate demo worker beat bench clean
+.PHONY: run test lint setup system-deps system-deps-test static messages migrate demo worker beat bench clean
 
 run: setup migrate demo
 	@echo "Demo users (password $(DEMO_PASSWORD)): qc_office principal head_cardiology staff_nurse official_jn official_jn2 official_lx qc_office_h002 his_h001"
@@ -15,6 +15,10 @@ run: setup migrate demo
 
 test: system-deps-test setup
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
 
 setup: system-deps $(VENV)/.installed static messages
 

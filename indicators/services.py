@@ -285,7 +285,8 @@ def computed_values_record(*, period: dt.date) -> int:
             figures = fn(institution=institution, department=None, period=period)
             if figures is None:
                 continue
-            numerator, denominator = (Decimal(str(x)) if x is not None else None for x in figures)
+            numerator = Decimal(str(figures[0]))
+            denominator = Decimal(str(figures[1])) if figures[1] is not None else None
             current = IndicatorValue.objects.filter(
                 indicator=indicator, institution=institution, department=None, period=period, is_current=True
             ).first()

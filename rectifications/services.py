@@ -29,7 +29,7 @@ def _url(r: Rectification) -> str:
 def _responsible(r: Rectification) -> Any:
     if r.owner_id:
         return r.owner
-    return r.department.head if r.department_id else None
+    return r.department.head if r.department is not None else None
 
 
 def _open_deadline(r: Rectification) -> None:

@@ -32,10 +32,9 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(source_kind=source)
     today = timezone.localdate()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    for r in page:
-        r.overdue = r.status in OPEN_STATUSES and r.due_on < today
+    overdue = {r.pk for r in page if r.status in OPEN_STATUSES and r.due_on < today}
     return render(request, "rectifications/list.html", {
-        "page": page, "status": status, "statuses": Status.choices, "source": source, "sources": Source.choices,
+        "page": page, "overdue": overdue, "status": status, "statuses": Status.choices, "source": source, "sources": Source.choices,
     })
 
 

@@ -82,4 +82,4 @@ def transition(
 
 def _display(obj: models.Model, status_field: str, value: str) -> str:
     field = obj._meta.get_field(status_field)
-    return str(dict(field.flatchoices).get(value, value))  # type: ignore[attr-defined]
+    return str(dict(getattr(field, "flatchoices", ())).get(value, value))

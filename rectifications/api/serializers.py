@@ -6,7 +6,7 @@ from rectifications.models import Rectification
 
 
 class RectificationSerializer(serializers.ModelSerializer):
-    source = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)  # type: ignore[assignment]
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)
     owner = serializers.CharField(source="owner.get_full_name", read_only=True, allow_null=True, default=None)

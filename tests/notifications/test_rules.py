@@ -33,7 +33,7 @@ def _opened_rules() -> list[tuple[str, str]]:
                 for kw in node.keywords:
                     if kw.arg != "rule":
                         continue
-                    if isinstance(kw.value, ast.Constant):
+                    if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
                         found.append((rel, kw.value.value))
                     elif isinstance(kw.value, ast.Name) and kw.value.id in consts:
                         found.append((rel, consts[kw.value.id]))
