@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import os
 import socket
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,10 @@ from qms.core.models import Deadline
 from qms.notifications import rules as R
 from qms.notifications.models import Notification, PassRun
 from qms.notifications.services import Note, notifications_write, outbox_kick
+
+# Sent before each step of a pass (run=PassRun, step=rule name): progress observers hook in here, and the
+# integration tests slow a pass down through it to kill a worker in the middle.
+pass_step_started = Signal()
 
 logger = logging.getLogger(__name__)
 
@@ -411,11 +415,8 @@ def run_pass(
         counts: dict[str, dict[str, Any]] = {}
         by_inst: dict[str, dict[str, int]] = defaultdict(dict)
         totals = {"found": 0, "notified": 0, "emailed": 0}
-        # Only the integration tests set this: it slows a pass down so a worker can be killed in the middle.
-        step_delay = float(os.environ.get("QMS_PASS_STEP_DELAY", "0") or 0)
         for step in steps:
-            if step_delay:
-                time.sleep(step_delay)
+            pass_step_started.send(sender=PassRun, run=run, step=step)
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     # Bulk reminders need not wait for the disk on each step: a crash loses at most the last

@@ -71,7 +71,7 @@ def test_it_delivers_the_daily_pass_reminders_through_a_real_worker(start_worker
 
 def test_a_worker_killed_mid_pass_runs_it_again_and_sends_nothing_twice(start_worker):
     _seed_deadlines()
-    worker = start_worker(QMS_PASS_STEP_DELAY="1.5")
+    worker = start_worker(DJANGO_SETTINGS_MODULE="tests.integration.slow_pass.settings", SLOW_PASS_SECONDS="1.5")
     run = PassRun.objects.create(today=TODAY)
     deadline_pass_task.delay(run_id=run.pk)
 
