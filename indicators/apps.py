@@ -14,3 +14,7 @@ class IndicatorsConfig(AppConfig):
         register_nav(NavItem(_("质量指标"), "indicators:dashboard", 40))
         register_home_panel(panels.monthly_report_panel, order=40)
         register_agenda_source(agenda_items)
+        from indicators.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)

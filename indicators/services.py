@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from indicators.analysis import compute_rate
 from indicators.models import ImportBatch, Indicator, IndicatorRevision, IndicatorValue, MonthlyReport
-from indicators.workflow import EDITABLE_STATES, ReportStatus, can_move
+from indicators.workflow import EDITABLE_STATES, TRANSITIONS, ReportStatus
 from organizations.models import Department, Institution
-from qms.core.services import deadline_close, deadline_open, transition_record
+from qms.core.services import deadline_close, deadline_open
+from qms.core.workflow import TransitionNotAllowed, transition
 from qms.workdays import nth_workday_of_month
 
 EVENT_RATE_CODE = "ZB09"
@@ -380,15 +381,15 @@ def monthly_reports_open_for_month(*, institution: Institution, period: dt.date)
     return n
 
 
-def _move(report: MonthlyReport, to: str, actor: Any, reason: str = "", data: dict | None = None) -> None:
-    if not can_move(report.status, to):
+def _transition(report: MonthlyReport, to: str | None, actor: Any, action: str, *, fields: tuple[str, ...] = (),
+                reason: str = "", data: dict | None = None) -> None:
+    try:
+        transition(report, to, table=TRANSITIONS, actor=actor, action=action, reason=reason, data=data,
+                   fields=fields, institution=report.institution)
+    except TransitionNotAllowed:
         raise ValidationError(
             {"non_field_errors": [_("报告当前状态为“%(s)s”，不能执行该操作。") % {"s": report.get_status_display()}]}
-        )
-    frm = report.status
-    report.status = to
-    transition_record(obj=report, from_status=frm, to_status=to, actor=actor, reason=reason, data=data or {},
-                      institution=report.institution)
+        ) from None
 
 
 @transaction.atomic
@@ -429,9 +430,11 @@ def monthly_report_save(
         if c.indicator.code == DISCHARGES_CODE:
             event_rate_recompute(institution=report.institution, period=report.period, department=report.department)
     report.self_check, report.problems, report.measures = self_check, problems, measures
+    text_fields = ("self_check", "problems", "measures")
     if report.status == ReportStatus.NOT_STARTED:
-        _move(report, ReportStatus.DRAFT, actor)
-    report.save()
+        _transition(report, ReportStatus.DRAFT, actor, "monthly_report.started", fields=text_fields)
+    else:
+        report.save(update_fields=[*text_fields, "updated_at"])
     return report
 
 
@@ -443,11 +446,11 @@ def monthly_report_submit(*, report: MonthlyReport, actor: Any) -> MonthlyReport
     to = ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
     now = timezone.now()
     late = timezone.localdate(now) > report.due_on
-    _move(report, to, actor, data={"late": late})
     report.submitted_at, report.submitted_by = now, actor
     if to == ReportStatus.SUBMITTED:
         report.late = late  # late-ness is judged on the first submission against the due date
-    report.save()
+    _transition(report, to, actor, f"monthly_report.{to}", fields=("submitted_at", "submitted_by", "late"),
+                data={"late": late})
     deadline_close(obj=report, rule="monthly_report.due", at=now)
     return report
 
@@ -457,19 +460,18 @@ def monthly_report_return(*, report: MonthlyReport, actor: Any, reason: str) -> 
     report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=report.pk)
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("退回时必须说明原因。")]})
-    _move(report, ReportStatus.RETURNED, actor, reason=reason.strip())
     report.return_reason = reason.strip()
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
-    report.save()
+    _transition(report, ReportStatus.RETURNED, actor, "monthly_report.returned", reason=reason.strip(),
+                fields=("return_reason", "reviewed_at", "reviewed_by"))
     return report
 
 
 @transaction.atomic
 def monthly_report_accept(*, report: MonthlyReport, actor: Any) -> MonthlyReport:
     report = MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=report.pk)
-    _move(report, ReportStatus.ACCEPTED, actor)
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
-    report.save()
+    _transition(report, ReportStatus.ACCEPTED, actor, "monthly_report.accepted", fields=("reviewed_at", "reviewed_by"))
     return report
 
 

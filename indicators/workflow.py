@@ -19,13 +19,21 @@ OPEN_STATES = frozenset({S.NOT_STARTED, S.DRAFT, S.RETURNED})
 # states the department may edit
 EDITABLE_STATES = frozenset({S.NOT_STARTED, S.DRAFT, S.RETURNED})
 
-TRANSITIONS: dict[str, set[str]] = {
-    S.NOT_STARTED: {S.DRAFT, S.SUBMITTED},
-    S.DRAFT: {S.DRAFT, S.SUBMITTED},
-    S.SUBMITTED: {S.ACCEPTED, S.RETURNED},
-    S.RETURNED: {S.RETURNED, S.RESUBMITTED},
-    S.RESUBMITTED: {S.ACCEPTED, S.RETURNED},
-    S.ACCEPTED: set(),
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NOT_STARTED: frozenset({S.DRAFT, S.SUBMITTED}),
+    S.DRAFT: frozenset({S.SUBMITTED}),
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.RETURNED}),
+    S.RETURNED: frozenset({S.RESUBMITTED}),
+    S.RESUBMITTED: frozenset({S.ACCEPTED, S.RETURNED}),
+    S.ACCEPTED: frozenset(),
+}
+
+ACTIONS = {
+    "monthly_report.started": _("开始填报"),
+    "monthly_report.submitted": _("报送"),
+    "monthly_report.resubmitted": _("重新报送"),
+    "monthly_report.returned": _("退回修改"),
+    "monthly_report.accepted": _("审核通过"),
 }
 
 BADGE = {
@@ -37,6 +45,3 @@ BADGE = {
     S.ACCEPTED: "success",
 }
 
-
-def can_move(from_status: str, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(from_status, set())

@@ -50,12 +50,13 @@ def transition(
 ) -> Transition:
     """Move `obj` to status `to` (None: stay) as `table` allows, save `fields` too, and log the step.
 
-    Raises TransitionNotAllowed when `to` is not reachable from the current status. A step that keeps the
-    status (`to` None) is not checked against the table: the caller's service checks that the step fits.
+    Raises TransitionNotAllowed when `to` is not listed as reachable from the current status (a self-loop
+    must be listed to be allowed). A step that keeps the status (`to` None) is not checked against the
+    table: the caller's service checks that the step fits.
     """
     current = getattr(obj, status_field)
     target = current if to is None else to
-    if target != current and target not in table.get(current, frozenset()):
+    if to is not None and to not in table.get(current, frozenset()):
         raise TransitionNotAllowed(
             _("当前状态为“%(from)s”，不能变更为“%(to)s”。")
             % {"from": _display(obj, status_field, current), "to": _display(obj, status_field, target)}

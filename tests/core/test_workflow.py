@@ -58,3 +58,10 @@ def test_it_labels_registered_actions_and_falls_back_to_the_code():
     register_actions({"test.labelled": "已标注"})
     assert action_label("test.labelled") == "已标注"
     assert action_label("test.unknown") == "test.unknown"
+
+
+def test_it_refuses_a_move_to_the_same_status_unless_the_table_lists_it(rect):
+    rect.status = Status.VERIFIED
+    rect.save()
+    with pytest.raises(TransitionNotAllowed):
+        transition(rect, Status.VERIFIED, table=TRANSITIONS, actor=None, action="rectification.verified")
