@@ -169,7 +169,9 @@ def adverse_event_report(
         place=place,
         occurred_at=occurred_at,
         discovered_at=discovered_at,
-        reported_at=now,
+        # Anonymous: to the minute, so the stored and answered time cannot be matched to a sign-in or a request
+        # log line to the second (issue 13 item 1).
+        reported_at=now.replace(second=0, microsecond=0) if anonymous else now,
         event_type=event_type,
         reported_level=severity_level,
         severity_level=severity_level,
