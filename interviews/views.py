@@ -181,7 +181,7 @@ def _detail(request: HttpRequest, interview: Interview, bound: tuple[str, Any] |
         "next_due": next_due(interview),
         "may_approve": interview.status == Status.TRIGGERED and can_approve(request.user, interview),
         "is_organiser": is_organiser_side(request.user, interview),
-        "events": _events(interview),
+        "events": _events(interview, request.user),
         "today": timezone.localdate(),
     }, status=status)
 
@@ -202,14 +202,11 @@ def _history(interview: Interview) -> list:
     return rows
 
 
-def _events(interview: Interview) -> list:
-    rel = getattr(interview, "adverse_events", None)
-    if rel is None:
-        return []
-    try:
-        return list(rel.all()[:20])
-    except Exception:  # noqa: BLE001 - the events app's model may still be in the making
-        return []
+def _events(interview: Interview, user: Any) -> list:
+    """Linked events the viewer may see (issue 13 item 3): a link never opens an event to someone outside its reach."""
+    from adverse_events.selectors import visible_events
+
+    return list(visible_events(user).filter(pk__in=interview.adverse_events.values("pk"))[:20])
 
 
 @login_required
