@@ -127,7 +127,8 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @idempotent
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
-        serializer = s.MeetingSerializer(data=request.data, bodies=selectors.visible_bodies(request.user))
+        serializer = s.MeetingSerializer(data=request.data, context={"request": request},
+                                         bodies=selectors.visible_bodies(request.user))
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         meeting = services.meeting_plan(body=d["body"], actor=request.user, starts_at=d["starts_at"], place=d["place"],
@@ -136,7 +137,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         meeting = self.get_object()
-        serializer = s.MeetingUpdateSerializer(data=request.data, partial=True)
+        serializer = s.MeetingUpdateSerializer(data=request.data, context={"request": request}, partial=True)
         serializer.is_valid(raise_exception=True)
         services.meeting_update(meeting=meeting, actor=request.user, **serializer.validated_data)
         return self._detail(meeting)
@@ -273,7 +274,8 @@ class DecisionViewSet(viewsets.ModelViewSet):
 
     @idempotent
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
-        ser = s.DecisionSerializer(data=request.data, meetings=selectors.visible_meetings(request.user))
+        ser = s.DecisionSerializer(data=request.data, context={"request": request},
+                                   meetings=selectors.visible_meetings(request.user))
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         decision = services.decision_add(meeting=d["meeting"], actor=request.user, text=d["text"], agenda_item=d.get("agenda_item"))
@@ -281,7 +283,7 @@ class DecisionViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         decision = self.get_object()
-        ser = s.DecisionSerializer(decision, data=request.data, partial=True)
+        ser = s.DecisionSerializer(decision, data=request.data, context={"request": request}, partial=True)
         ser.is_valid(raise_exception=True)
         if "text" in ser.validated_data:
             decision = services.decision_update(decision=decision, actor=request.user, text=ser.validated_data["text"])
@@ -315,7 +317,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     @idempotent
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         decisions = selectors.visible_decisions(request.user)
-        ser = s.ActionItemSerializer(data=request.data, decisions=decisions)
+        ser = s.ActionItemSerializer(data=request.data, context={"request": request}, decisions=decisions)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         decision = d["decision"]
@@ -328,7 +330,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         item = self.get_object()
-        ser = s.ActionItemUpdateSerializer(data=request.data, partial=True)
+        ser = s.ActionItemUpdateSerializer(data=request.data, context={"request": request}, partial=True)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         if "department" in d:

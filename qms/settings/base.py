@@ -161,6 +161,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Development: the browsable API without HTML forms (no dropdown lists another hospital's objects).
+    # Production serves JSON only (production.py).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "qms.renderers.FormlessBrowsableAPIRenderer"],
     "DEFAULT_SCHEMA_CLASS": "qms.api.AutoSchema",
     "EXCEPTION_HANDLER": "qms.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from organizations.models import Department, Membership
-from tests.contract.test_schemathesis import _all_rows, _list_paths, _schema_paths
-from tests.seeded import seeded  # noqa: F401
+from tests.crawl import all_rows, list_paths, schema_paths
 from tests.security.test_pages import crawl
+from tests.seeded import seeded  # noqa: F401
 
 # One worker per module: the whole demo is seeded once per module (tests/seeded.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security_access")]
@@ -24,7 +24,7 @@ HTML_AS_PDF = b"<html><script>alert(1)</script></html>"
 
 
 @pytest.fixture
-def gs_staff(seeded):  # noqa: ANN201, F811
+def gs_staff(seeded):  # noqa: F811
     """A nurse of H001's general surgery: same hospital, another department than CARD."""
     user = get_user_model().objects.create_user("gs_nurse", password="pw-Gs-Nurse-2026")
     Membership.objects.create(user=user, role=Membership.Role.STAFF, institution=seeded.institution("H001"),
@@ -36,10 +36,10 @@ def test_another_department_gets_404_or_403_on_every_h001_object_path(seeded, ap
     """GET of what one's role does not reach is 404; a write to a visible object one may not change is 403;
     a write that checks its body first answers exactly as for an object that does not exist."""
     qc, other = api(seeded.user("qc_office")), api(gs_staff)
-    paths = _schema_paths(qc)
+    paths = schema_paths(qc)
     probed = hidden_card = 0
-    for list_path in _list_paths(paths):
-        rows = [r for r in _all_rows(qc, list_path) if r.get("institution", "H001") == "H001"]
+    for list_path in list_paths(paths):
+        rows = [r for r in all_rows(qc, list_path) if r.get("institution", "H001") == "H001"]
         card = [r for r in rows if r.get("department") == "CARD"][:2]
         for template, ops in paths.items():
             if not template.startswith(list_path + "{") or template.count("{") != 1:
@@ -91,7 +91,7 @@ def test_every_h001_page_is_404_for_another_hospital_and_card_events_for_another
 # ---------------------------------------------------------------- uploads
 
 
-def _upload(name: str, content: bytes, content_type: str = "application/pdf"):  # noqa: ANN202
+def _upload(name: str, content: bytes, content_type: str = "application/pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
