@@ -38,6 +38,7 @@ from interviews.workflow import STEPS, Status
 from organizations.models import Authority
 from organizations.selectors import get_scope, visible_institutions
 from qms.core.selectors import deadlines_for, history_for
+from qms.uploads import download_response
 
 SUBJECT_KINDS = ["explanation", "plan", "report", "other"]
 ORGANISER_KINDS = ["investigation", "notice_proof", "record", "verification", "circular", "other"]
@@ -355,10 +356,7 @@ def interview_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     interview = get_object_or_404(visible_interviews(request.user), pk=pk)
     doc = get_object_or_404(InterviewDocument, pk=doc_pk, interview=interview)
-    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
-                            content_type=doc.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(doc.file, name=doc.original_name, content_type=doc.content_type)
 
 
 @login_required

@@ -5,7 +5,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from committees.workflow import ActionStatus, MeetingStatus
 from organizations.models import Department
 from qms.core.idempotency import idempotent
 from qms.filters import UpdatedSinceFilterSet
+from qms.uploads import download_response
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 
@@ -383,7 +384,4 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     def download_evidence(self, request, pk=None, evidence_id=None):  # noqa: ANN001, ANN201
         item = self.get_object()
         evidence = get_object_or_404(ActionEvidence, pk=evidence_id, action_item=item)
-        response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(evidence.file, name=evidence.original_name, content_type=evidence.content_type)

@@ -233,6 +233,8 @@ ANONYMOUS_USER_NAME = None
 # Deadlines within this many working days show as "due soon".
 QMS_DUE_SOON_WORKDAYS = int(os.environ.get("QMS_DUE_SOON_WORKDAYS", "5"))
 QMS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("QMS_IDEMPOTENCY_TTL_HOURS", "48"))
+# Sign-ins, failed sign-ins (django-axes) and the HIS request log are deleted after this many days (README).
+QMS_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("QMS_ACCESS_LOG_RETENTION_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

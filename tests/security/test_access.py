@@ -150,6 +150,44 @@ def test_interview_documents_are_checked_and_served_as_attachments(seeded, api):
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_an_event_attachment_is_named_and_served_with_the_extension_of_its_bytes(seeded, api):  # noqa: F811
+    """Issue 13 item 9: "report.html" holding a PDF is kept and downloaded as "report.pdf"."""
+    from adverse_events.models import AdverseEvent, EventAttachment
+
+    event = AdverseEvent.objects.filter(institution__code="H001").exclude(status="withdrawn").first()
+    qc = api(seeded.user("qc_office"))
+    ok = qc.post(f"/api/v1/adverse-events/{event.pk}/attachments/", {"file": _upload("report.html", PDF, "text/html")},
+                 format="multipart")
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["name"] == "report.pdf"
+    assert EventAttachment.objects.get(pk=ok.json()["id"]).name == "report.pdf"
+    page = Client()
+    page.force_login(seeded.user("qc_office"))
+    download = page.get(f"/events/{event.pk}/attachments/{ok.json()['id']}/")
+    assert 'filename="report.pdf"' in download["Content-Disposition"]
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_an_interview_document_is_named_and_served_with_the_extension_of_its_bytes(seeded, api):  # noqa: F811
+    from interviews.models import Interview, InterviewDocument
+
+    interview = Interview.objects.filter(institution__code="H001", organiser__code="JN").exclude(
+        status="cancelled").first()
+    official = api(seeded.user("official_jn"))
+    r = official.post(f"/api/v1/interviews/{interview.pk}/documents/",
+                      {"kind": "notice_proof", "file": _upload("proof.html", PDF, "text/html")}, format="multipart")
+    assert r.status_code == 201, r.content
+    doc = InterviewDocument.objects.get(pk=r.json()["id"])
+    assert doc.original_name == "proof.pdf" and doc.file.name.endswith(".pdf")
+    page = Client()
+    page.force_login(seeded.user("official_jn"))
+    download = page.get(f"/interviews/{interview.pk}/documents/{doc.pk}/")
+    assert 'filename="proof.pdf"' in download["Content-Disposition"]
+
+
 def test_media_files_are_not_served_publicly(seeded, client):  # noqa: F811
     assert client.get("/media/anything.png").status_code == 404
 
