@@ -234,19 +234,3 @@ class EventAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-
-class AnonymousReplay(models.Model):
-    """Idempotency-Key replay for anonymous API reports.
-
-    The shared IdempotencyRecord stores the caller and the answer (event id, receipt code) side by side, which
-    would tie an anonymous report to its reporter. Here the only key is an HMAC of (caller, client key) under
-    SECRET_KEY: the caller can be matched only by someone who already holds both the secret and the client's key.
-    """
-
-    digest = models.CharField(max_length=64, unique=True)
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField()
-    response_body = models.JSONField(null=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)

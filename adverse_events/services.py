@@ -28,12 +28,12 @@ from adverse_events.models import (
     SeverityLevel,
 )
 from adverse_events.permissions import can_analyse, can_manage, can_withdraw, can_work_action, require
-from adverse_events.uploads import check_upload
 from adverse_events.workflow import RECLASSIFIABLE, ActionStatus, Status, can
 from organizations.models import Department
 from organizations.selectors import get_scope
 from qms import workdays
 from qms.core.services import deadline_close, deadline_open, transition_record
+from qms.uploads import CheckedUpload, check_upload
 
 # 卫医管发〔2011〕4号: the hospital reports a 医疗质量安全事件 to its authority within these times of discovery.
 AUTHORITY_REPORT_LIMITS = {
@@ -155,7 +155,7 @@ def adverse_event_report(
     checked = []
     for upload in attachments:
         try:
-            checked.append((upload, *check_upload(upload)))
+            checked.append(check_upload(upload, field="attachments"))
         except ValidationError as exc:
             errors.setdefault("attachments", []).extend(exc.messages)
     if errors:
@@ -169,7 +169,9 @@ def adverse_event_report(
         place=place,
         occurred_at=occurred_at,
         discovered_at=discovered_at,
-        reported_at=now,
+        # Anonymous: to the minute, so the stored and answered time cannot be matched to a sign-in or a request
+        # log line to the second (issue 13 item 1).
+        reported_at=now.replace(second=0, microsecond=0) if anonymous else now,
         event_type=event_type,
         reported_level=severity_level,
         severity_level=severity_level,
@@ -185,8 +187,8 @@ def adverse_event_report(
         report_due_at=due_at,
         is_late=now > due_at,
     )
-    for upload, content_type, sha in checked:
-        _store_attachment(event, upload, content_type, sha)
+    for upload in checked:
+        _store_attachment(event, upload)
     actor = None if anonymous else reporter
     transition_record(
         obj=event, from_status="", to_status=Status.SUBMITTED, actor=actor,
@@ -215,10 +217,11 @@ def _workday_after(at: dt.datetime, n: int) -> dt.date:
     return workdays.add_workdays(timezone.localdate(at), n).date
 
 
-def _store_attachment(event: AdverseEvent, upload: Any, content_type: str, sha: str) -> EventAttachment:
-    attachment = EventAttachment(event=event, name=str(upload.name)[:200], content_type=content_type,
-                                 size=upload.size, sha256=sha)
-    attachment.file.save("upload", upload, save=False)
+def _store_attachment(event: AdverseEvent, checked: CheckedUpload) -> EventAttachment:
+    # The name carries the extension of the type read from the bytes (issue 13 item 9).
+    attachment = EventAttachment(event=event, name=checked.name[:200], content_type=checked.content_type,
+                                 size=checked.size, sha256=checked.sha256)
+    attachment.file.save("upload", checked.content(), save=False)
     attachment.save()
     return attachment
 
@@ -228,11 +231,7 @@ def adverse_event_attach(*, event: AdverseEvent, actor: Any, upload: Any) -> Eve
     event = _lock(event)
     require(can_manage(actor, event) or can_analyse(actor, event)
             or (event.reporter_id is not None and event.reporter_id == actor.pk))
-    try:
-        content_type, sha = check_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-    attachment = _store_attachment(event, upload, content_type, sha)
+    attachment = _store_attachment(event, check_upload(upload, field="file"))
     transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
                       reason=_("添加附件"), data={"attachment": attachment.pk})
     return attachment

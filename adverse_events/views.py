@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +27,7 @@ from adverse_events.forms import (
 from adverse_events.models import EventAttachment, ImprovementAction
 from adverse_events.workflow import LOOP, RECLASSIFIABLE, ActionStatus, Status
 from qms.core.selectors import deadlines_for, history_for
+from qms.uploads import download_response
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -267,13 +268,7 @@ def action_step(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     event = selectors.event_detail(request.user, pk)
     attachment = get_object_or_404(EventAttachment, pk=attachment_id, event=event)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment.file, name=attachment.name, content_type=attachment.content_type)
 
 
 @login_required

@@ -30,7 +30,6 @@ from committees.models import (
     MinutesVersion,
 )
 from committees.selectors import previous_meeting, quorum, unfinished_action_items
-from committees.uploads import check_upload
 from committees.workflow import (
     ACTION_TRANSITIONS,
     EDITABLE,
@@ -42,6 +41,7 @@ from committees.workflow import (
 from organizations.models import Department, Institution, Membership, QualityCommittee, QualityGroup
 from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.extensions import AGENDA_SOURCES
+from qms.uploads import check_upload
 
 logger = logging.getLogger(__name__)
 

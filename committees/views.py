@@ -34,6 +34,7 @@ from committees.workflow import EDITABLE, ActionStatus, MeetingStatus
 from organizations.models import Department
 from organizations.selectors import get_scope, visible_institutions
 from qms.core.selectors import history_for
+from qms.uploads import download_response
 
 
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -496,10 +497,7 @@ def action_item_return(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     item = selectors.action_item_detail(request.user, pk)
     evidence = get_object_or_404(ActionEvidence, pk=evidence_id, action_item=item)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(evidence.file, name=evidence.original_name, content_type=evidence.content_type)
 
 
 # ---- bodies and compliance ------------------------------------------------------------------------

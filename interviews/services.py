@@ -440,7 +440,7 @@ def interview_document_add(
     *, interview: Interview, actor: Any, kind: str, upload: Any, note: str = ""
 ) -> InterviewDocument:
     """Archive a file of the 约谈 (Art. 47 (五): 约谈资料应存档保管). Files are never replaced, only added."""
-    from interviews.uploads import sniff
+    from qms.uploads import check_upload
 
     subject_kinds = {InterviewDocument.Kind.EXPLANATION, InterviewDocument.Kind.PLAN, InterviewDocument.Kind.REPORT}
     if kind not in InterviewDocument.Kind.values:
@@ -454,15 +454,14 @@ def interview_document_add(
         _require_organiser(actor, interview, "investigate" if kind == "investigation" else "notify")
     if interview.status == Status.CANCELLED:
         raise ValidationError(_("约谈已撤销，不能再上传材料。"))
-    content_type, ext = sniff(upload)
-    upload.seek(0)
-    data = upload.read()
-    name = (getattr(upload, "name", "") or f"{kind}{ext}").rsplit("/", 1)[-1][:200]
+    checked = check_upload(upload, field="file")
+    name = checked.name[:200]  # with the extension of the type read from the bytes (issue 13 item 9)
     doc = InterviewDocument(
-        interview=interview, kind=kind, original_name=name, content_type=content_type, size=len(data),
-        checksum=checksum(data), uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        interview=interview, kind=kind, original_name=name, content_type=checked.content_type, size=checked.size,
+        checksum=checksum(checked.data), uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    doc.file.save(f"{interview.pk}-{kind}-{doc.checksum[:12]}{ext}", ContentFile(data), save=False)
+    doc.file.save(f"{interview.pk}-{kind}-{doc.checksum[:12]}{checked.extension}", ContentFile(checked.data),
+                  save=False)
     doc.save()
     _record(interview, f"upload:{kind}", actor, {"document": doc.pk, "name": name, "checksum": doc.checksum, "note": note})
     Interview.objects.filter(pk=interview.pk).update(updated_at=timezone.now())

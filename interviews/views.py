@@ -38,6 +38,7 @@ from interviews.workflow import STEPS, Status
 from organizations.models import Authority
 from organizations.selectors import get_scope, visible_institutions
 from qms.core.selectors import deadlines_for, history_for
+from qms.uploads import download_response
 
 SUBJECT_KINDS = ["explanation", "plan", "report", "other"]
 ORGANISER_KINDS = ["investigation", "notice_proof", "record", "verification", "circular", "other"]
@@ -181,7 +182,7 @@ def _detail(request: HttpRequest, interview: Interview, bound: tuple[str, Any] |
         "next_due": next_due(interview),
         "may_approve": interview.status == Status.TRIGGERED and can_approve(request.user, interview),
         "is_organiser": is_organiser_side(request.user, interview),
-        "events": _events(interview),
+        "events": _events(interview, request.user),
         "today": timezone.localdate(),
     }, status=status)
 
@@ -202,14 +203,11 @@ def _history(interview: Interview) -> list:
     return rows
 
 
-def _events(interview: Interview) -> list:
-    rel = getattr(interview, "adverse_events", None)
-    if rel is None:
-        return []
-    try:
-        return list(rel.all()[:20])
-    except Exception:  # noqa: BLE001 - the events app's model may still be in the making
-        return []
+def _events(interview: Interview, user: Any) -> list:
+    """Linked events the viewer may see (issue 13 item 3): a link never opens an event to someone outside its reach."""
+    from adverse_events.selectors import visible_events
+
+    return list(visible_events(user).filter(pk__in=interview.adverse_events.values("pk"))[:20])
 
 
 @login_required
@@ -358,10 +356,7 @@ def interview_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     interview = get_object_or_404(visible_interviews(request.user), pk=pk)
     doc = get_object_or_404(InterviewDocument, pk=doc_pk, interview=interview)
-    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
-                            content_type=doc.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(doc.file, name=doc.original_name, content_type=doc.content_type)
 
 
 @login_required

@@ -156,6 +156,19 @@ def visible_departments(user) -> QuerySet[Department]:  # noqa: ANN001
     )
 
 
+def visible_people(user) -> QuerySet:  # noqa: ANN001
+    """Users with an active role in a hospital within the caller's reach: whom a form may name (a chair, an
+    owner). Anyone else is "不存在" to the caller, never named (issue 13 item 4)."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.all()
+    scope = get_scope(user)
+    if scope.superuser:
+        return qs
+    ids = scope.all_institution_ids
+    return qs.filter(pk__in=Membership.objects.filter(is_active=True, institution_id__in=ids).values("user_id"))
+
+
 def visible_authorities(user) -> QuerySet[Authority]:  # noqa: ANN001
     scope = get_scope(user)
     qs = Authority.objects.select_related("parent")

@@ -1,10 +1,12 @@
 """API conventions shared by every app: error shape, and Django ValidationError from services as 400."""
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -89,3 +91,21 @@ def _name_is_shared(cls: type) -> bool:
 
     modules = {c.__module__ for c in _all_subclasses(BaseSerializer) if c.__name__ == cls.__name__}
     return len(modules) > 1
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related field whose choices are `scope(request.user)`: an object outside the caller's reach is
+    "不存在" (never named), and no form or schema lists another hospital's objects (issue 13 items 2, 4).
+    Without a request in the context nothing is in reach."""
+
+    def __init__(self, *, scope: Callable[[Any], Any], model: Any, **kwargs: Any) -> None:
+        self.scope = scope
+        self.model = model
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None or not getattr(request.user, "is_authenticated", False):
+            return self.model._default_manager.none()
+        return self.scope(request.user)
+

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from typing import Any
 
 import django_filters
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -21,7 +16,7 @@ from rest_framework.response import Response
 
 from adverse_events import selectors, services
 from adverse_events.api import serializers as s
-from adverse_events.models import AdverseEvent, AnonymousReplay, EventType, ImprovementAction
+from adverse_events.models import AdverseEvent, EventType, ImprovementAction
 from adverse_events.workflow import Status
 from organizations.models import Department
 from qms.core.idempotency import HEADER, idempotent
@@ -67,11 +62,6 @@ def _resolve_department(user: Any, data: dict) -> Department:
     raise _err("department", _("科室代码“%(code)s”不存在。") % {"code": data["department"]})
 
 
-def _fingerprint(request: Request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(body.encode()).hexdigest()
-
-
 @extend_schema_view(
     list=extend_schema(summary="可见的不良事件"),
     retrieve=extend_schema(summary="不良事件"),
@@ -96,17 +86,11 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(summary="上报不良事件", request=s.AdverseEventCreateSerializer,
                    responses={201: s.AdverseEventCreatedSerializer},
                    parameters=[OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, required=False)])
-    def create(self, request: Request) -> Response:
-        anonymous = isinstance(request.data, dict) and request.data.get("anonymous") in (True, "true", "1", 1)
-        if anonymous and request.headers.get(HEADER):
-            return self._create_anonymous(request)
-        return self._create(request)
-
     @idempotent
-    def _create(self, request: Request) -> Response:
-        return self._do_create(request)
-
-    def _do_create(self, request: Request) -> Response:
+    def create(self, request: Request) -> Response:
+        # One path for named and anonymous reports: the flag is parsed once, by the serializer's BooleanField,
+        # and the idempotency record holds no caller (qms/core/idempotency.py), so no spelling of "anonymous"
+        # can lead to a row that ties the report to its reporter.
         ser = s.AdverseEventCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -122,34 +106,6 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             anonymous=d["anonymous"],
         )
         return Response(s.AdverseEventCreatedSerializer(event).data, status=status.HTTP_201_CREATED)
-
-    def _create_anonymous(self, request: Request) -> Response:
-        key = request.headers[HEADER]
-        if len(key) > 200:
-            return Response({HEADER: [_("长度不能超过 200 个字符。")]}, status=status.HTTP_400_BAD_REQUEST)
-        digest = hmac.new(settings.SECRET_KEY.encode(), f"{request.user.pk}:{key}".encode(), "sha256").hexdigest()
-        fingerprint = _fingerprint(request)
-
-        def replay(record: AnonymousReplay) -> Response:
-            if record.fingerprint != fingerprint:
-                return Response({"non_field_errors": [_("该 Idempotency-Key 已用于另一个请求内容。")]},
-                                status=status.HTTP_409_CONFLICT)
-            response = Response(record.response_body, status=record.status_code)
-            response["Idempotent-Replayed"] = "true"
-            return response
-
-        existing = AnonymousReplay.objects.filter(digest=digest).first()
-        if existing is not None:
-            return replay(existing)
-        try:
-            with transaction.atomic():
-                response = self._do_create(request)
-                AnonymousReplay.objects.create(digest=digest, fingerprint=fingerprint,
-                                               status_code=response.status_code,
-                                               response_body=json.loads(json.dumps(response.data, default=str)))
-                return response
-        except IntegrityError:
-            return replay(AnonymousReplay.objects.get(digest=digest))
 
     # ------------------------------------------------------------------ workflow steps
     def _event(self, pk: str) -> AdverseEvent:

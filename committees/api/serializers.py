@@ -10,9 +10,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from committees.models import ActionEvidence, ActionItem, AgendaItem, Attendance, Decision, Meeting, MeetingBody
-from committees.selectors import quorum
+from committees.selectors import quorum, visible_meetings
+from organizations.selectors import visible_people
+from qms.api import ScopedPrimaryKeyRelatedField
 
 User = get_user_model()
+
+
+def _visible_agenda_items(user: Any) -> Any:
+    return AgendaItem.objects.filter(meeting__in=visible_meetings(user))
 
 
 def _name(user: Any) -> str:
@@ -38,7 +44,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)
     body = serializers.PrimaryKeyRelatedField(queryset=MeetingBody.objects.none())
-    chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    chair = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False, allow_null=True)
     chair_name = serializers.SerializerMethodField()
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     minutes_pdf = serializers.SerializerMethodField()
@@ -67,7 +73,7 @@ class MeetingUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
     starts_at = serializers.DateTimeField(required=False)
     place = serializers.CharField(required=False, max_length=200)
-    chair = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    chair = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -125,7 +131,8 @@ class AttendanceBulkSerializer(serializers.Serializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
-    agenda_item = serializers.PrimaryKeyRelatedField(queryset=AgendaItem.objects.all(), required=False, allow_null=True)
+    agenda_item = ScopedPrimaryKeyRelatedField(scope=_visible_agenda_items, model=AgendaItem, required=False,
+                                               allow_null=True)
 
     class Meta:
         model = Decision
@@ -154,7 +161,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", required=False, allow_null=True,
                                        help_text=_("责任科室代码（本院）"))
     decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.none())
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    owner = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False, allow_null=True)
     owner_name = serializers.SerializerMethodField()
     due_on = serializers.DateField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -183,7 +190,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
 class ActionItemUpdateSerializer(serializers.Serializer):
     department = serializers.CharField(required=False)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    owner = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False)
     title = serializers.CharField(required=False, max_length=300)
     due_on = serializers.DateField(required=False)
     description = serializers.CharField(required=False, allow_blank=True)

@@ -5,7 +5,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from committees.workflow import ActionStatus, MeetingStatus
 from organizations.models import Department
 from qms.core.idempotency import idempotent
 from qms.filters import UpdatedSinceFilterSet
+from qms.uploads import download_response
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]
 
@@ -127,7 +128,8 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @idempotent
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
-        serializer = s.MeetingSerializer(data=request.data, bodies=selectors.visible_bodies(request.user))
+        serializer = s.MeetingSerializer(data=request.data, context={"request": request},
+                                         bodies=selectors.visible_bodies(request.user))
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
         meeting = services.meeting_plan(body=d["body"], actor=request.user, starts_at=d["starts_at"], place=d["place"],
@@ -136,7 +138,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         meeting = self.get_object()
-        serializer = s.MeetingUpdateSerializer(data=request.data, partial=True)
+        serializer = s.MeetingUpdateSerializer(data=request.data, context={"request": request}, partial=True)
         serializer.is_valid(raise_exception=True)
         services.meeting_update(meeting=meeting, actor=request.user, **serializer.validated_data)
         return self._detail(meeting)
@@ -273,7 +275,8 @@ class DecisionViewSet(viewsets.ModelViewSet):
 
     @idempotent
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
-        ser = s.DecisionSerializer(data=request.data, meetings=selectors.visible_meetings(request.user))
+        ser = s.DecisionSerializer(data=request.data, context={"request": request},
+                                   meetings=selectors.visible_meetings(request.user))
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         decision = services.decision_add(meeting=d["meeting"], actor=request.user, text=d["text"], agenda_item=d.get("agenda_item"))
@@ -281,7 +284,7 @@ class DecisionViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         decision = self.get_object()
-        ser = s.DecisionSerializer(decision, data=request.data, partial=True)
+        ser = s.DecisionSerializer(decision, data=request.data, context={"request": request}, partial=True)
         ser.is_valid(raise_exception=True)
         if "text" in ser.validated_data:
             decision = services.decision_update(decision=decision, actor=request.user, text=ser.validated_data["text"])
@@ -315,7 +318,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     @idempotent
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         decisions = selectors.visible_decisions(request.user)
-        ser = s.ActionItemSerializer(data=request.data, decisions=decisions)
+        ser = s.ActionItemSerializer(data=request.data, context={"request": request}, decisions=decisions)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         decision = d["decision"]
@@ -328,7 +331,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
         item = self.get_object()
-        ser = s.ActionItemUpdateSerializer(data=request.data, partial=True)
+        ser = s.ActionItemUpdateSerializer(data=request.data, context={"request": request}, partial=True)
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
         if "department" in d:
@@ -381,7 +384,4 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     def download_evidence(self, request, pk=None, evidence_id=None):  # noqa: ANN001, ANN201
         item = self.get_object()
         evidence = get_object_or_404(ActionEvidence, pk=evidence_id, action_item=item)
-        response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(evidence.file, name=evidence.original_name, content_type=evidence.content_type)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
@@ -15,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from adverse_events.selectors import visible_events
 from interviews import services
 from interviews.api import serializers as s
 from interviews.models import Interview
@@ -46,14 +46,11 @@ class InterviewFilter(UpdatedSinceFilterSet):
         return qs.filter(status__in=wanted)
 
 
-def _adverse_events(institution, ids: list[int]) -> list:  # noqa: ANN001
+def _adverse_events(user, institution, ids: list[int]) -> list:  # noqa: ANN001
+    """The events to attach, looked up among those the caller may see (issue 13 item 3): another's is unknown."""
     if not ids:
         return []
-    try:
-        model = apps.get_model("adverse_events", "AdverseEvent")
-    except LookupError:
-        raise serializers.ValidationError({"adverse_events": ["未知的不良事件。"]}) from None
-    found = list(model.objects.filter(institution=institution, pk__in=ids))
+    found = list(visible_events(user).filter(institution=institution, pk__in=ids))
     if len(found) != len(set(ids)):
         raise serializers.ValidationError({"adverse_events": ["不良事件不存在或不属于该医疗机构。"]})
     return found
@@ -108,7 +105,7 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             department = visible_departments(request.user).filter(institution=institution, code=data["department"]).first()
             if department is None:
                 raise serializers.ValidationError({"department": ["未知的科室代码。"]})
-        events = _adverse_events(institution, data["adverse_events"])
+        events = _adverse_events(request.user, institution, data["adverse_events"])
         interview = services.interview_trigger(
             institution=institution, ground=data["trigger_ground"], trigger_date=data["trigger_date"],
             problems=data["problems"], actor=request.user, adverse_events=events, internal=internal,

@@ -100,14 +100,15 @@ class Deadline(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a client write carrying an Idempotency-Key, replayed for a retry."""
+    """The first answer to a client write carrying an Idempotency-Key, replayed for a retry.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    Found by `digest`, an HMAC of (caller, key) under SECRET_KEY (qms/core/idempotency.py); no column names the
+    caller, so a record written during an anonymous report cannot tie it to its reporter. Expires with
+    QMS_IDEMPOTENCY_TTL_HOURS.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
     response_body = models.JSONField(null=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key")]

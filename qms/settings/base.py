@@ -168,6 +168,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Development: the browsable API without HTML forms (no dropdown lists another hospital's objects).
+    # Production serves JSON only (production.py).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "qms.renderers.FormlessBrowsableAPIRenderer"],
     "DEFAULT_SCHEMA_CLASS": "qms.api.AutoSchema",
     "EXCEPTION_HANDLER": "qms.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
@@ -237,6 +240,8 @@ ANONYMOUS_USER_NAME = None
 # Deadlines within this many working days show as "due soon".
 QMS_DUE_SOON_WORKDAYS = int(os.environ.get("QMS_DUE_SOON_WORKDAYS", "5"))
 QMS_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("QMS_IDEMPOTENCY_TTL_HOURS", "48"))
+# Sign-ins, failed sign-ins (django-axes) and the HIS request log are deleted after this many days (README).
+QMS_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("QMS_ACCESS_LOG_RETENTION_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

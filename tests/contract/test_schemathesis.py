@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from tests.crawl import all_rows, body_of, identity, list_paths, schema_paths, with_param
 from tests.seeded import seeded  # noqa: F401
 
 # One worker per module: the whole demo is seeded once per module (tests/seeded.py).
@@ -25,7 +26,7 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 
 
 @contextlib.contextmanager
-def _keep_connection():  # noqa: ANN202
+def _keep_connection():
     """The test runs inside the module's transaction; the real WSGI handler would close the connection at
     each request's end (autocommit differs inside a transaction), which Django's own test client avoids the
     same way. Django's test client reconnects the handler after each of its requests, so this wraps only the
@@ -56,10 +57,10 @@ def test_it_gives_no_500_and_keeps_to_the_schema(seeded):  # noqa: F811
     # gets past the lookup into validation and the workflow services.
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    paths = _schema_paths(client)
+    paths = schema_paths(client)
     known: dict[str, list] = {}
-    for list_path in _list_paths(paths):
-        rows = _all_rows(client, list_path)
+    for list_path in list_paths(paths):
+        rows = all_rows(client, list_path)
         known[list_path] = [r.get("id", r.get("code")) for r in rows if r.get("id", r.get("code"))][:20]
     with _keep_connection():
         schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -76,13 +77,13 @@ def test_it_gives_no_500_and_keeps_to_the_schema(seeded):  # noqa: F811
         strategy = operation.as_strategy()
         if name and known.get(base):
             strategy = st.tuples(strategy, st.sampled_from(known[base]), st.integers(0, 4)).map(
-                lambda t, name=name: _with_param(t[0], name, t[1]) if t[2] else t[0])
+                lambda t, name=name: with_param(t[0], name, t[1]) if t[2] else t[0])
 
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
                   report_multiple_bugs=False)
         @given(case=strategy)
-        def run(case) -> None:  # noqa: ANN001
+        def run(case) -> None:
             response = case.call_and_validate(
                 headers={"Authorization": f"Token {token}", "Accept-Language": "zh-hans"},
                 checks=[not_a_server_error, response_schema_conformance],
@@ -105,63 +106,16 @@ def test_it_gives_no_500_and_keeps_to_the_schema(seeded):  # noqa: F811
 CATALOGUES = {"/api/v1/indicators/", "/api/v1/event-types/"}
 
 
-def _schema_paths(client) -> dict[str, dict]:  # noqa: ANN001
-    response = client.get("/api/schema/?format=json")
-    assert response.status_code == 200
-    return response.json()["paths"]
-
-
-def _list_paths(paths: dict) -> list[str]:
-    return sorted(p for p, ops in paths.items() if "get" in ops and "{" not in p and p.startswith("/api/v1/")
-                  and p not in {"/api/v1/calendar/add-workdays/", "/api/v1/auth/token/"})
-
-
-def _with_param(case, name: str, value: object):  # noqa: ANN001, ANN202
-    case.path_parameters = {**(case.path_parameters or {}), name: value}
-    return case
-
-
-def _body(response) -> object:  # noqa: ANN001
-    try:
-        return response.json()
-    except ValueError:
-        return response.content
-
-
-def _rows(body: object) -> list[dict]:
-    rows = body.get("results", []) if isinstance(body, dict) else body
-    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-
-
-def _identity(row: dict) -> tuple:
-    return (row.get("institution"), row.get("id", row.get("code")))
-
-
-def _all_rows(client, path: str, pages: int = 6) -> list[dict]:  # noqa: ANN001
-    """Rows of a list, following `next` for a few pages (PAGE_SIZE 50)."""
-    rows: list[dict] = []
-    url: str | None = path
-    for _ in range(pages):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.content[:300])
-        body = response.json()
-        rows += _rows(body)
-        url = body.get("next") if isinstance(body, dict) else None
-        if not url:
-            break
-    return rows
-
-
 def test_it_shows_another_hospital_nothing_of_h001(seeded, api):  # noqa: F811
     h001, h002 = api(seeded.user("qc_office")), api(seeded.user("qc_office_h002"))
-    paths = _schema_paths(h001)
+    paths = schema_paths(h001)
     checked = 0
-    for path in _list_paths(paths):
+    for path in list_paths(paths):
         if path in CATALOGUES:
             continue
-        theirs = {_identity(r) for r in _all_rows(h001, path)}
-        seen = _all_rows(h002, path)
-        assert not theirs & {_identity(r) for r in seen}, path
+        theirs = {identity(r) for r in all_rows(h001, path)}
+        seen = all_rows(h002, path)
+        assert not theirs & {identity(r) for r in seen}, path
         assert all(r.get("institution") not in ("H001",) for r in seen), path
         checked += 1
     assert checked >= 8
@@ -170,13 +124,13 @@ def test_it_shows_another_hospital_nothing_of_h001(seeded, api):  # noqa: F811
 def test_it_answers_404_on_every_h001_object_path(seeded, api):  # noqa: F811
     """Every object path, read or write, of every H001 object visible to H001's quality office."""
     h001, stranger = api(seeded.user("qc_office")), api(seeded.user("qc_office_h002"))
-    paths = _schema_paths(h001)
+    paths = schema_paths(h001)
     probed = 0
     validated_first: set[str] = set()
-    for list_path in _list_paths(paths):
+    for list_path in list_paths(paths):
         if list_path in CATALOGUES:
             continue
-        rows = [r for r in _all_rows(h001, list_path) if r.get("institution", "H001") == "H001"][:2]
+        rows = [r for r in all_rows(h001, list_path) if r.get("institution", "H001") == "H001"][:2]
         for template, ops in paths.items():
             if not template.startswith(list_path + "{") or template.count("{") != 1:
                 continue
@@ -194,7 +148,7 @@ def test_it_answers_404_on_every_h001_object_path(seeded, api):  # noqa: F811
                         # A write that checks its body before looking the object up answers the same for
                         # an object that does not exist at all: that reveals nothing.
                         blind = getattr(stranger, method)(nowhere, {}, format="json")
-                        assert (response.status_code, _body(response)) == (blind.status_code, _body(blind)), (
+                        assert (response.status_code, body_of(response)) == (blind.status_code, body_of(blind)), (
                             method, url, response.status_code, response.content[:200])
                         assert response.status_code in (400, 405), (method, url, response.status_code)
                         validated_first.add(f"{method.upper()} {template}")

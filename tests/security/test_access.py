@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from organizations.models import Department, Membership
-from tests.contract.test_schemathesis import _all_rows, _list_paths, _schema_paths
-from tests.seeded import seeded  # noqa: F401
+from tests.crawl import all_rows, list_paths, schema_paths
 from tests.security.test_pages import crawl
+from tests.seeded import seeded  # noqa: F401
 
 # One worker per module: the whole demo is seeded once per module (tests/seeded.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("security_access")]
@@ -24,7 +24,7 @@ HTML_AS_PDF = b"<html><script>alert(1)</script></html>"
 
 
 @pytest.fixture
-def gs_staff(seeded):  # noqa: ANN201, F811
+def gs_staff(seeded):  # noqa: F811
     """A nurse of H001's general surgery: same hospital, another department than CARD."""
     user = get_user_model().objects.create_user("gs_nurse", password="pw-Gs-Nurse-2026")
     Membership.objects.create(user=user, role=Membership.Role.STAFF, institution=seeded.institution("H001"),
@@ -36,10 +36,10 @@ def test_another_department_gets_404_or_403_on_every_h001_object_path(seeded, ap
     """GET of what one's role does not reach is 404; a write to a visible object one may not change is 403;
     a write that checks its body first answers exactly as for an object that does not exist."""
     qc, other = api(seeded.user("qc_office")), api(gs_staff)
-    paths = _schema_paths(qc)
+    paths = schema_paths(qc)
     probed = hidden_card = 0
-    for list_path in _list_paths(paths):
-        rows = [r for r in _all_rows(qc, list_path) if r.get("institution", "H001") == "H001"]
+    for list_path in list_paths(paths):
+        rows = [r for r in all_rows(qc, list_path) if r.get("institution", "H001") == "H001"]
         card = [r for r in rows if r.get("department") == "CARD"][:2]
         for template, ops in paths.items():
             if not template.startswith(list_path + "{") or template.count("{") != 1:
@@ -91,7 +91,7 @@ def test_every_h001_page_is_404_for_another_hospital_and_card_events_for_another
 # ---------------------------------------------------------------- uploads
 
 
-def _upload(name: str, content: bytes, content_type: str = "application/pdf"):  # noqa: ANN202
+def _upload(name: str, content: bytes, content_type: str = "application/pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
@@ -148,6 +148,44 @@ def test_interview_documents_are_checked_and_served_as_attachments(seeded, api):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_an_event_attachment_is_named_and_served_with_the_extension_of_its_bytes(seeded, api):  # noqa: F811
+    """Issue 13 item 9: "report.html" holding a PDF is kept and downloaded as "report.pdf"."""
+    from adverse_events.models import AdverseEvent, EventAttachment
+
+    event = AdverseEvent.objects.filter(institution__code="H001").exclude(status="withdrawn").first()
+    qc = api(seeded.user("qc_office"))
+    ok = qc.post(f"/api/v1/adverse-events/{event.pk}/attachments/", {"file": _upload("report.html", PDF, "text/html")},
+                 format="multipart")
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["name"] == "report.pdf"
+    assert EventAttachment.objects.get(pk=ok.json()["id"]).name == "report.pdf"
+    page = Client()
+    page.force_login(seeded.user("qc_office"))
+    download = page.get(f"/events/{event.pk}/attachments/{ok.json()['id']}/")
+    assert 'filename="report.pdf"' in download["Content-Disposition"]
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_an_interview_document_is_named_and_served_with_the_extension_of_its_bytes(seeded, api):  # noqa: F811
+    from interviews.models import Interview, InterviewDocument
+
+    interview = Interview.objects.filter(institution__code="H001", organiser__code="JN").exclude(
+        status="cancelled").first()
+    official = api(seeded.user("official_jn"))
+    r = official.post(f"/api/v1/interviews/{interview.pk}/documents/",
+                      {"kind": "notice_proof", "file": _upload("proof.html", PDF, "text/html")}, format="multipart")
+    assert r.status_code == 201, r.content
+    doc = InterviewDocument.objects.get(pk=r.json()["id"])
+    assert doc.original_name == "proof.pdf" and doc.file.name.endswith(".pdf")
+    page = Client()
+    page.force_login(seeded.user("official_jn"))
+    download = page.get(f"/interviews/{interview.pk}/documents/{doc.pk}/")
+    assert 'filename="proof.pdf"' in download["Content-Disposition"]
 
 
 def test_media_files_are_not_served_publicly(seeded, client):  # noqa: F811
