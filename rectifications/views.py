@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committees.uploads import check_upload
+from qms.uploads import check_upload, download_response
 from qms.core.selectors import history_for
 from rectifications import permissions, services
 from rectifications.forms import EvidenceForm, ReopenForm, ReportForm, VerifyForm
@@ -124,7 +124,4 @@ def rectification_evidence_download(request: HttpRequest, pk: int, evidence_id: 
     evidence = r.evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(evidence.file, name=evidence.name, content_type=evidence.content_type)
