@@ -142,7 +142,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(label=_("改进措施"), widget=forms.Textarea(attrs={"rows": 2}))
     owner_department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("责任科室"))
     owner = forms.ModelChoiceField(queryset=None, label=_("责任人"))  # type: ignore[arg-type]
-    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, institution: Any, **kwargs: Any) -> None:
         from django.contrib.auth import get_user_model

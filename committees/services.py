@@ -268,8 +268,10 @@ def _build_agenda(meeting: Meeting, actor: Any, sources: bool = True) -> None:
 
 
 def _default_title(body: MeetingBody, day: dt.date, kind: str) -> str:
-    label = _("季度全体会议") if kind == Meeting.Kind.PLENARY else (_("专题会议") if body.is_committee else _("质量安全例会"))
-    return f"{body.name}{day.year}年{day.month}月{label}"
+    # The title is stored and printed in the minutes: Chinese, named after the type the user chose.
+    labels = {Meeting.Kind.MONTHLY: "月度例会" if body.is_committee else "质量安全例会",
+              Meeting.Kind.PLENARY: "季度全体会议", Meeting.Kind.SPECIAL: "专题会议"}
+    return f"{body.name}{day.year}年{day.month}月{labels.get(kind, '月度例会')}"
 
 
 @transaction.atomic
