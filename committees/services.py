@@ -530,6 +530,9 @@ def meeting_hold(*, meeting: Meeting, actor: Any) -> Meeting:
     meeting.held_at = timezone.now()
     meeting.save(update_fields=["status", "held_at", "updated_at"])
     transition_record(obj=meeting, from_status=MeetingStatus.PLANNED, to_status=MeetingStatus.HELD, actor=actor)
+    from qms.notifications import moments
+
+    moments.minutes_awaiting_approval(meeting)
     return meeting
 
 
@@ -628,6 +631,9 @@ def action_item_create(
     )
     transition_record(obj=item, from_status="", to_status=ActionStatus.OPEN, actor=actor, data={"meeting": meeting.pk})
     _open_deadline(item)
+    from qms.notifications import moments
+
+    moments.action_assigned(item)
     return item
 
 
@@ -659,6 +665,9 @@ def action_item_update(
     if item.status == ActionStatus.OPEN:
         _open_deadline(item)
     transition_record(obj=item, from_status=item.status, to_status=item.status, actor=actor, reason=_("修改整改事项"))
+    from qms.notifications import moments
+
+    moments.action_assigned(item)  # a new owner is told; the same owner is not told twice (claim per owner)
     return item
 
 

@@ -33,7 +33,7 @@ from committees.models import ActionEvidence, Attendance, Meeting, MeetingBody, 
 from committees.workflow import EDITABLE, ActionStatus, MeetingStatus
 from organizations.models import Department
 from organizations.selectors import get_scope, visible_institutions
-from qms.core.selectors import history_for
+from qms.core.selectors import history_labelled
 
 
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -147,7 +147,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
         "decisions": decisions,
         "versions": list(meeting.minutes_versions.all()),
         "q": selectors.quorum(meeting),
-        "history": history_for(meeting),
+        "history": history_labelled(meeting, MeetingStatus),
         "can_manage": can_manage,
         "can_approve": permissions.can_approve(user, meeting),
         "editable": meeting.status in EDITABLE and can_manage,
@@ -419,7 +419,7 @@ def _item_context(request: HttpRequest, item: Any, **forms: Any) -> dict:
     return {
         "item": item,
         "overdue": item.is_overdue(),
-        "history": history_for(item),
+        "history": history_labelled(item, ActionStatus),
         "can_done": permissions.can_mark_done(user, item) and item.status == ActionStatus.OPEN,
         "can_upload": permissions.can_mark_done(user, item) and item.status in (ActionStatus.OPEN, ActionStatus.DONE),
         "can_verify": permissions.can_verify(user, item) and item.status == ActionStatus.DONE,
@@ -578,3 +578,4 @@ def compliance(request: HttpRequest) -> HttpResponse:
         {"grid": grid, "institution": institution, "institutions": institutions,
          "first": f"{first[0]:04d}-{first[1]:02d}", "last": f"{last[0]:04d}-{last[1]:02d}"},
     )
+

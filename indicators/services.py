@@ -432,6 +432,9 @@ def monthly_report_return(*, report: MonthlyReport, actor: Any, reason: str) -> 
     report.return_reason = reason.strip()
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
     report.save()
+    from qms.notifications import moments
+
+    moments.monthly_report_returned(report, stamp=report.reviewed_at)
     return report
 
 

@@ -150,6 +150,9 @@ def interview_trigger(
     )
     if adverse_events:
         interview.adverse_events.add(*adverse_events)
+    from qms.notifications import moments
+
+    moments.interview_triggered(interview)  # at once, not 25 working days later from the daily pass
     return interview
 
 
