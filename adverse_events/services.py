@@ -583,6 +583,10 @@ def action_verify(*, action: ImprovementAction, actor: Any, verification: str) -
         raise ValidationError({"status": [_("改进措施完成后方可验证。")]})
     if not (verification or "").strip():
         raise ValidationError({"verification": [_("请填写验证意见。")]})
+    from committees.services import marked_done_by
+
+    if marked_done_by(action) == actor.pk:
+        raise ValidationError({"non_field_errors": [_("标记完成的人不能再核实同一整改事项，请由另一人核实。")]})
     action.status = ActionStatus.VERIFIED
     action.verification = verification
     action.verified_by = actor

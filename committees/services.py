@@ -40,6 +40,7 @@ from committees.workflow import (
     can_move,
 )
 from organizations.models import Department, Institution, Membership, QualityCommittee, QualityGroup
+from qms.core.selectors import history_for
 from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.extensions import AGENDA_SOURCES
 
@@ -713,12 +714,20 @@ def action_item_mark_done(*, item: ActionItem, actor: Any, evidence_text: str, f
     return item
 
 
+def marked_done_by(obj: Any) -> int | None:
+    """Who last marked the item (or an event's improvement action) done, from its transition log."""
+    last = history_for(obj).filter(to_status="done").order_by("-at", "-id").first()
+    return last.actor_id if last is not None else None
+
+
 @transaction.atomic
 def action_item_verify(*, item: ActionItem, actor: Any, note: str = "") -> ActionItem:
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_verify(actor, item), _("责任人不能核实自己的整改事项；核实由质控办或科室负责人进行。"))
     if not can_move(ACTION_TRANSITIONS, item.status, ActionStatus.VERIFIED):
         raise ValidationError({"non_field_errors": _("只有已完成的整改事项可以核实。")})
+    if marked_done_by(item) == actor.pk:
+        raise ValidationError({"non_field_errors": [_("标记完成的人不能再核实同一整改事项，请由另一人核实。")]})
     item.status = ActionStatus.VERIFIED
     item.verified_at = timezone.now()
     item.verified_by = actor

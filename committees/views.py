@@ -89,7 +89,7 @@ def _people_for(user: Any, bodies: Any) -> Any:
     inst_ids = {b.institution_id for b in bodies}
     ids: set[int] = set()
     for inst in visible_institutions(user).filter(pk__in=inst_ids):
-        ids |= set(selectors.institution_people(inst).values_list("pk", flat=True))
+        ids |= set(selectors.institution_persons(inst).values_list("pk", flat=True))
     return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
 
 
@@ -125,7 +125,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
     can_manage = permissions.can_manage_meeting(user, meeting)
     agenda = list(meeting.agenda_items.all())
     decisions = list(meeting.decisions.all())
-    people = selectors.institution_people(meeting.institution) if can_manage else None
+    people = selectors.institution_persons(meeting.institution, department=meeting.department) if can_manage else None
     departments = Department.objects.filter(institution=meeting.institution, is_active=True).order_by("kind", "code")
     today = timezone.localdate()
     posted = forms.get("posted") or {}
@@ -194,7 +194,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         return _forbidden(request, PermissionDenied())
-    people = selectors.institution_people(meeting.institution)
+    people = selectors.institution_persons(meeting.institution, department=meeting.department)
     initial = {"title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at), "place": meeting.place, "chair": meeting.chair}
     form = MeetingEditForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -321,7 +321,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         decisions=decisions,
         departments=Department.objects.filter(institution=meeting.institution, is_active=True),
-        people=selectors.institution_people(meeting.institution),
+        people=selectors.institution_persons(meeting.institution, department=meeting.department),
         prefix="action",
     )
     if form.is_valid():
