@@ -142,16 +142,19 @@ class ActionForm(forms.Form):
     description = forms.CharField(label=_("改进措施"), widget=forms.Textarea(attrs={"rows": 2}))
     owner_department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("责任科室"))
     owner = forms.ModelChoiceField(queryset=None, label=_("责任人"))  # type: ignore[arg-type]
-    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
-    def __init__(self, *args: Any, institution: Any, **kwargs: Any) -> None:
-        from django.contrib.auth import get_user_model
-
+    def __init__(self, *args: Any, institution: Any, department: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if department is not None:
+            self.fields["owner_department"].initial = getattr(department, "pk", department)
         self.fields["owner_department"].queryset = Department.objects.filter(institution=institution, is_active=True)
-        self.fields["owner"].queryset = get_user_model().objects.filter(
-            memberships__institution=institution, memberships__is_active=True).distinct().order_by("username")
+        from committees.selectors import institution_persons
+
+        # Active persons of the hospital, the event's department first (no HIS account, no post account).
+        self.fields["owner"].queryset = institution_persons(institution, department=department)
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].widget.attrs["data-searchable"] = "1"
         style(self)
 
 

@@ -199,7 +199,7 @@ def adverse_event_report(
     url = _event_url(event)
     # The hospital's own time limit for reporting: recorded as met (or met late) at the moment of the report.
     deadline_open(
-        obj=event, rule="event.report_internal", label=_("不良事件院内上报"), article=_("院内制度；SPEC §4.1"),
+        obj=event, rule="event.report_internal", label=_("不良事件院内上报"), article=_("院内制度（规范第三十八条）"),
         due_at=due_at, institution=event.institution, department=department, url=url,
     )
     deadline_close(obj=event, rule="event.report_internal", at=now)
@@ -210,6 +210,9 @@ def adverse_event_report(
         institution=event.institution, department=department, url=url,
     )
     _escalate(event)
+    from qms.notifications import moments
+
+    moments.event_reported(event)
     return event
 
 
@@ -450,11 +453,14 @@ def adverse_event_give_feedback(*, event: AdverseEvent, actor: Any, feedback: st
         if mapping[event.severity_level].analysis_required:
             raise ValidationError({"status": [_(
                 "%(cls)s 类事件须先完成根因分析（促成因素、根本原因、分析方法），不能跳过"
-                "（第三十九条“重点分析”；SPEC §4）。") % {"cls": event.severity_class}]})
+                "（第三十九条“重点分析”；院内制度）。") % {"cls": event.severity_class}]})
     event.feedback = feedback
     event.feedback_at = timezone.now()
     event.save(update_fields=["feedback", "feedback_at", "updated_at"])
     _step(event, Status.FEEDBACK, actor=actor, reason=feedback)
+    from qms.notifications import moments
+
+    moments.event_feedback(event)
     return event
 
 
@@ -576,6 +582,10 @@ def action_verify(*, action: ImprovementAction, actor: Any, verification: str) -
         raise ValidationError({"status": [_("改进措施完成后方可验证。")]})
     if not (verification or "").strip():
         raise ValidationError({"verification": [_("请填写验证意见。")]})
+    from committees.services import marked_done_by
+
+    if marked_done_by(action) == actor.pk:
+        raise ValidationError({"non_field_errors": [_("标记完成的人不能再核实同一整改事项，请由另一人核实。")]})
     action.status = ActionStatus.VERIFIED
     action.verification = verification
     action.verified_by = actor

@@ -24,7 +24,7 @@ from adverse_events.forms import (
     ReceiptForm,
     ReportForm,
 )
-from adverse_events.models import EventAttachment, ImprovementAction
+from adverse_events.models import AdverseEvent, EventAttachment, ImprovementAction
 from adverse_events.workflow import LOOP, RECLASSIFIABLE, ActionStatus, Status
 from qms.core.selectors import deadlines_for, history_for
 from qms.uploads import download_response
@@ -113,7 +113,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "event": event, "history": history, "deadlines": list(deadlines_for(event)),
         "actions": list(event.actions.all()), "attachments": list(event.attachments.all()),
-        "interviews": list(event.interviews.all()), "analysis": getattr(event, "analysis", None),
+        "interviews": _interviews_with_links(request.user, event), "analysis": getattr(event, "analysis", None),
         "loop": LOOP, "manage": manage, "can_analyse": analyse,
         "can_withdraw": event.is_open and permissions.can_withdraw(user, event),
         "reclassify": event.status in RECLASSIFIABLE,
@@ -127,7 +127,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if analyse and event.status == Status.CLASSIFIED:
         ctx["analysis_form"] = AnalysisForm()
     if analyse and event.status in (Status.CLASSIFIED, Status.ANALYSED, Status.FEEDBACK, Status.IMPROVING):
-        ctx["action_form"] = ActionForm(institution=event.institution, initial={"owner_department": event.department_id})
+        ctx["action_form"] = ActionForm(institution=event.institution, department=event.department)
     ctx.update(getattr(request, "_ae_forms", {}))
     return render(request, "adverse_events/detail.html", ctx, status=getattr(request, "_ae_status", 200))
 
@@ -220,7 +220,7 @@ def _authority(request: HttpRequest, event: Any) -> None:
 
 
 def _action_add(request: HttpRequest, event: Any) -> None:
-    form = ActionForm(request.POST, institution=event.institution)
+    form = ActionForm(request.POST, institution=event.institution, department=event.department)
     d = _bound(form)
     services.action_add(event=event, actor=request.user, **d)
     messages.success(request, _("改进措施已添加。"))
@@ -293,3 +293,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _interviews_with_links(user: Any, event: AdverseEvent) -> list:
+    """The 约谈 this event triggered; each links to its page when the user may see it."""
+    from interviews.selectors import visible_interviews
+
+    rows = list(event.interviews.select_related("organiser"))
+    seen = set(visible_interviews(user).filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
+    for r in rows:
+        r.visible = r.pk in seen
+    return rows

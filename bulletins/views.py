@@ -13,11 +13,12 @@ from bulletins.api.views import pdf_response, progress_payload
 from bulletins.forms import BulletinCommentaryForm, BulletinStartForm
 from bulletins.gather import iter_sections
 from bulletins.models import SECTIONS, Bulletin
+from bulletins.pdf import department_chart, indicator_charts
 from bulletins.permissions import can_manage, manageable_institution_ids
 from bulletins.selectors import visible_bulletins
 from bulletins.workflow import EDITABLE, Status
 from organizations.selectors import visible_institutions
-from qms.core.selectors import history_for
+from qms.core.selectors import history_labelled
 
 
 def _get(request: HttpRequest, pk: int) -> Bulletin:
@@ -67,6 +68,11 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"key": key, "title": title, "data": section, "commentary": (bulletin.commentary or {}).get(key, "")}
         for key, title, section in iter_sections(data or {})
     ] if data else []
+    for s in sections:  # the same charts as the PDF (bulletins/pdf.py draws both)
+        if s["key"] == "indicators":
+            s["charts"], s["flat_charts"] = indicator_charts(s["data"])
+        elif s["key"] == "events":
+            s["dept_chart"] = department_chart(s["data"])
     versions = visible_bulletins(request.user).filter(
         institution_id=bulletin.institution_id, year=bulletin.year, month=bulletin.month
     ).order_by("version")
@@ -77,18 +83,9 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage(request.user, bulletin.institution_id),
         "editable": bulletin.status in EDITABLE,
         "versions": versions,
-        "history": _labelled(history_for(bulletin)),
+        "history": history_labelled(bulletin, Status),
         "Status": Status,
     })
-
-
-def _labelled(history):  # noqa: ANN001, ANN202
-    labels = dict(Status.choices)
-    rows = list(history)
-    for t in rows:
-        t.from_label = labels.get(t.from_status, t.from_status)
-        t.to_label = labels.get(t.to_status, t.to_status)
-    return rows
 
 
 @login_required

@@ -14,13 +14,15 @@ User = get_user_model()
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    widget = forms.Select(attrs={"data-searchable": "1"})  # static/js/ui.js adds a filter box
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_full_name() or obj.username}（{obj.username}）"
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_full_name() or obj.username}（{obj.username}）"
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
 
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")

@@ -364,3 +364,28 @@ def institution_people(institution: Any) -> QuerySet:
         q |= Q(pk=institution.principal_id)
     ids = get_user_model().objects.filter(q).values("pk")
     return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
+
+
+# Accounts that stand for a post rather than a person (the demo's "心血管内科质控联络员") are named after it.
+PLACEHOLDER_SUFFIXES = ("质控联络员", "病历质控员", "院感质控员", "患者安全质控员", "质控员")
+
+
+def institution_persons(institution: Any, *, department: Any = None) -> QuerySet:
+    """The people a picker offers (主持人, 责任人, 成员): active persons of the hospital — no system account
+    (HIS), no account standing for a post — the given department's own people first, then by name."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from organizations.models import Department, Membership
+
+    people = institution_people(institution).filter(is_active=True).exclude(
+        memberships__role=Membership.Role.HIS, memberships__is_active=True)
+    for suffix in PLACEHOLDER_SUFFIXES:
+        people = people.exclude(first_name__endswith=suffix, last_name="")
+    if department is None:
+        return people.order_by("last_name", "first_name", "username")
+    own = Q(memberships__department=department, memberships__is_active=True) | Q(
+        pk__in=Department.objects.filter(pk=getattr(department, "pk", department)).values("head_id"))
+    ids = set(people.filter(own).values_list("pk", flat=True))
+    return people.annotate(own_department=Case(When(pk__in=ids, then=Value(0)), default=Value(1),
+                                               output_field=IntegerField())).order_by(
+        "own_department", "last_name", "first_name", "username")

@@ -39,6 +39,7 @@ from committees.workflow import (
     can_move,
 )
 from organizations.models import Department, Institution, Membership, QualityCommittee, QualityGroup
+from qms.core.selectors import history_for
 from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.extensions import AGENDA_SOURCES
 from qms.uploads import check_upload
@@ -268,8 +269,10 @@ def _build_agenda(meeting: Meeting, actor: Any, sources: bool = True) -> None:
 
 
 def _default_title(body: MeetingBody, day: dt.date, kind: str) -> str:
-    label = _("季度全体会议") if kind == Meeting.Kind.PLENARY else (_("专题会议") if body.is_committee else _("质量安全例会"))
-    return f"{body.name}{day.year}年{day.month}月{label}"
+    # The title is stored and printed in the minutes: Chinese, named after the type the user chose.
+    labels = {Meeting.Kind.MONTHLY: "月度例会" if body.is_committee else "质量安全例会",
+              Meeting.Kind.PLENARY: "季度全体会议", Meeting.Kind.SPECIAL: "专题会议"}
+    return f"{body.name}{day.year}年{day.month}月{labels.get(kind, '月度例会')}"
 
 
 @transaction.atomic
@@ -528,6 +531,9 @@ def meeting_hold(*, meeting: Meeting, actor: Any) -> Meeting:
     meeting.held_at = timezone.now()
     meeting.save(update_fields=["status", "held_at", "updated_at"])
     transition_record(obj=meeting, from_status=MeetingStatus.PLANNED, to_status=MeetingStatus.HELD, actor=actor)
+    from qms.notifications import moments
+
+    moments.minutes_awaiting_approval(meeting)
     return meeting
 
 
@@ -626,6 +632,9 @@ def action_item_create(
     )
     transition_record(obj=item, from_status="", to_status=ActionStatus.OPEN, actor=actor, data={"meeting": meeting.pk})
     _open_deadline(item)
+    from qms.notifications import moments
+
+    moments.action_assigned(item)
     return item
 
 
@@ -657,6 +666,9 @@ def action_item_update(
     if item.status == ActionStatus.OPEN:
         _open_deadline(item)
     transition_record(obj=item, from_status=item.status, to_status=item.status, actor=actor, reason=_("修改整改事项"))
+    from qms.notifications import moments
+
+    moments.action_assigned(item)  # a new owner is told; the same owner is not told twice (claim per owner)
     return item
 
 
@@ -702,12 +714,20 @@ def action_item_mark_done(*, item: ActionItem, actor: Any, evidence_text: str, f
     return item
 
 
+def marked_done_by(obj: Any) -> int | None:
+    """Who last marked the item (or an event's improvement action) done, from its transition log."""
+    last = history_for(obj).filter(to_status="done").order_by("-at", "-id").first()
+    return last.actor_id if last is not None else None
+
+
 @transaction.atomic
 def action_item_verify(*, item: ActionItem, actor: Any, note: str = "") -> ActionItem:
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_verify(actor, item), _("责任人不能核实自己的整改事项；核实由质控办或科室负责人进行。"))
     if not can_move(ACTION_TRANSITIONS, item.status, ActionStatus.VERIFIED):
         raise ValidationError({"non_field_errors": _("只有已完成的整改事项可以核实。")})
+    if marked_done_by(item) == actor.pk:
+        raise ValidationError({"non_field_errors": [_("标记完成的人不能再核实同一整改事项，请由另一人核实。")]})
     item.status = ActionStatus.VERIFIED
     item.verified_at = timezone.now()
     item.verified_by = actor

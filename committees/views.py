@@ -33,7 +33,7 @@ from committees.models import ActionEvidence, Attendance, Meeting, MeetingBody, 
 from committees.workflow import EDITABLE, ActionStatus, MeetingStatus
 from organizations.models import Department
 from organizations.selectors import get_scope, visible_institutions
-from qms.core.selectors import history_for
+from qms.core.selectors import history_labelled
 from qms.uploads import download_response
 
 
@@ -90,7 +90,7 @@ def _people_for(user: Any, bodies: Any) -> Any:
     inst_ids = {b.institution_id for b in bodies}
     ids: set[int] = set()
     for inst in visible_institutions(user).filter(pk__in=inst_ids):
-        ids |= set(selectors.institution_people(inst).values_list("pk", flat=True))
+        ids |= set(selectors.institution_persons(inst).values_list("pk", flat=True))
     return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "username")
 
 
@@ -126,7 +126,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
     can_manage = permissions.can_manage_meeting(user, meeting)
     agenda = list(meeting.agenda_items.all())
     decisions = list(meeting.decisions.all())
-    people = selectors.institution_people(meeting.institution) if can_manage else None
+    people = selectors.institution_persons(meeting.institution, department=meeting.department) if can_manage else None
     departments = Department.objects.filter(institution=meeting.institution, is_active=True).order_by("kind", "code")
     today = timezone.localdate()
     posted = forms.get("posted") or {}
@@ -148,7 +148,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dic
         "decisions": decisions,
         "versions": list(meeting.minutes_versions.all()),
         "q": selectors.quorum(meeting),
-        "history": history_for(meeting),
+        "history": history_labelled(meeting, MeetingStatus),
         "can_manage": can_manage,
         "can_approve": permissions.can_approve(user, meeting),
         "editable": meeting.status in EDITABLE and can_manage,
@@ -195,7 +195,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_detail(request.user, pk)
     if not permissions.can_manage_meeting(request.user, meeting):
         return _forbidden(request, PermissionDenied())
-    people = selectors.institution_people(meeting.institution)
+    people = selectors.institution_persons(meeting.institution, department=meeting.department)
     initial = {"title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at), "place": meeting.place, "chair": meeting.chair}
     form = MeetingEditForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -322,7 +322,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         decisions=decisions,
         departments=Department.objects.filter(institution=meeting.institution, is_active=True),
-        people=selectors.institution_people(meeting.institution),
+        people=selectors.institution_persons(meeting.institution, department=meeting.department),
         prefix="action",
     )
     if form.is_valid():
@@ -420,7 +420,7 @@ def _item_context(request: HttpRequest, item: Any, **forms: Any) -> dict:
     return {
         "item": item,
         "overdue": item.is_overdue(),
-        "history": history_for(item),
+        "history": history_labelled(item, ActionStatus),
         "can_done": permissions.can_mark_done(user, item) and item.status == ActionStatus.OPEN,
         "can_upload": permissions.can_mark_done(user, item) and item.status in (ActionStatus.OPEN, ActionStatus.DONE),
         "can_verify": permissions.can_verify(user, item) and item.status == ActionStatus.DONE,
@@ -576,3 +576,4 @@ def compliance(request: HttpRequest) -> HttpResponse:
         {"grid": grid, "institution": institution, "institutions": institutions,
          "first": f"{first[0]:04d}-{first[1]:02d}", "last": f"{last[0]:04d}-{last[1]:02d}"},
     )
+

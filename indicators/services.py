@@ -464,6 +464,9 @@ def monthly_report_return(*, report: MonthlyReport, actor: Any, reason: str) -> 
     report.reviewed_at, report.reviewed_by = timezone.now(), actor
     _transition(report, ReportStatus.RETURNED, actor, "monthly_report.returned", reason=reason.strip(),
                 fields=("return_reason", "reviewed_at", "reviewed_by"))
+    from qms.notifications import moments
+
+    moments.monthly_report_returned(report, stamp=report.reviewed_at)
     return report
 
 

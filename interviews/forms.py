@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from interviews.models import InterviewDocument
 from interviews.workflow import Ground, ProblemScale
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")  # ISO: what <input type=date> needs
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
 INPUT = forms.TextInput(attrs={"class": "form-control"})

@@ -150,7 +150,19 @@ def interview_trigger(
     )
     if adverse_events:
         interview.adverse_events.add(*adverse_events)
+    from qms.notifications import moments
+
+    moments.interview_triggered(interview)  # at once, not 25 working days later from the daily pass
     return interview
+
+
+def own_trigger_blocked(interview: Interview, actor: Any) -> bool:
+    """Who started a 约谈 does not approve it, unless they are the only one who may (the page says so)."""
+    if interview.created_by_id is None or interview.created_by_id != getattr(actor, "pk", None):
+        return False
+    from qms.notifications.moments import interview_approvers
+
+    return any(uid != actor.pk for uid in interview_approvers(interview))
 
 
 @transaction.atomic
@@ -163,6 +175,8 @@ def interview_approve(*, interview: Interview, actor: Any) -> Interview:
             else _("约谈须经本级卫生健康行政部门负责人批准（第四十六条）。")
         )
     _check_step(interview, "approve")
+    if own_trigger_blocked(interview, actor):
+        raise PermissionDenied(_("您启动了本次约谈，须由本部门另一位负责人批准（第四十六条：启动与批准分离）。"))
     interview.approved_by = actor
     interview.approved_at = timezone.now()
     _move(interview, Status.APPROVED, actor)

@@ -54,7 +54,8 @@ def _annotate(rows: list[Interview]) -> list[Interview]:
 
 @login_required
 def interview_list(request: HttpRequest) -> HttpResponse:
-    qs = visible_interviews(request.user).order_by("-trigger_date", "-id")
+    # The triggering events tell apart two cases of the same ground (event number and date).
+    qs = visible_interviews(request.user).prefetch_related("adverse_events").order_by("-trigger_date", "-id")
     status = request.GET.get("status", "")
     if status == "overdue":
         qs = qs.filter(overdue_q())
@@ -75,9 +76,12 @@ def interview_list(request: HttpRequest) -> HttpResponse:
 def interview_create(request: HttpRequest) -> HttpResponse:
     own_hospitals = subject_institution_ids(request.user)
     scope = get_scope(request.user)
-    institutions = visible_institutions(request.user).filter(
+    candidates = visible_institutions(request.user).filter(
         pk__in=set(scope.official_institution_ids) | own_hospitals
-    ).order_by("code")
+    ).select_related("authority")
+    # Only the hospitals this user may organise a 约谈 for (Art. 44), or hold an internal one at (Art. 53).
+    allowed = [i.pk for i in candidates if i.pk in own_hospitals or can_trigger(request.user, i)]
+    institutions = visible_institutions(request.user).filter(pk__in=allowed).order_by("code")
     if not institutions.exists() and not request.user.is_superuser:
         raise PermissionDenied
     form = f.TriggerForm(request.POST or None, institutions=institutions, allow_internal=bool(own_hospitals))
@@ -180,7 +184,10 @@ def _detail(request: HttpRequest, interview: Interview, bound: tuple[str, Any] |
         "history": _history(interview),
         "overdue": interview.overdue_reasons(),
         "next_due": next_due(interview),
-        "may_approve": interview.status == Status.TRIGGERED and can_approve(request.user, interview),
+        "may_approve": interview.status == Status.TRIGGERED and can_approve(request.user, interview)
+        and not services.own_trigger_blocked(interview, request.user),
+        "approve_own_trigger": interview.status == Status.TRIGGERED and interview.created_by_id == request.user.pk
+        and can_approve(request.user, interview),
         "is_organiser": is_organiser_side(request.user, interview),
         "events": _events(interview, request.user),
         "today": timezone.localdate(),

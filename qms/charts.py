@@ -18,6 +18,8 @@ from decimal import Decimal
 from html import escape
 from typing import Sequence, Union
 
+from django.utils.translation import gettext
+
 Number = Union[int, float, Decimal]
 Limit = Union[None, Number, Sequence[Union[Number, None]]]
 
@@ -124,7 +126,7 @@ def _title(title: str) -> str:
 def _empty(parts: list[str]) -> str:
     parts.append(
         f'<text x="{WIDTH / 2:.0f}" y="{HEIGHT / 2:.0f}" font-size="13" fill="{COLOUR_CENTER}" '
-        f'text-anchor="middle">暂无数据</text>'
+        f'text-anchor="middle">{escape(gettext("暂无数据"))}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -157,6 +159,9 @@ def run_chart(
     lo, hi, step = _nice_range(min(extent), max(extent))
     if min(known) >= 0 and lo < 0:
         lo = 0.0
+    if unit.strip() == "%" and hi > 100 >= max(extent):
+        hi = 100.0  # a percentage cannot pass 100 %: no axis to 110 % for an indicator at 100 %
+        lo = min(lo, hi - step)
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
 
@@ -239,7 +244,7 @@ def run_chart(
         )
         parts.append(
             f'<text x="{PAD_LEFT + 24}" y="{_c(y(tgt) - 3)}" font-size="10" fill="{COLOUR_TARGET}">'
-            f'目标 {escape(_fmt(tgt))}</text>'
+            f'{escape(gettext("目标"))} {escape(_fmt(tgt))}</text>'
         )
 
     # the series, broken at gaps
@@ -262,7 +267,7 @@ def run_chart(
         if i in flagged:
             parts.append(
                 f'<circle class="signal" cx="{_c(x(i))}" cy="{_c(y(v))}" r="5" fill="{COLOUR_SIGNAL}" '
-                f'stroke="#fff" stroke-width="1"><title>{label}（异常信号）</title></circle>'
+                f'stroke="#fff" stroke-width="1"><title>{label}{escape(gettext("（异常信号）"))}</title></circle>'
             )
         else:
             parts.append(

@@ -12,6 +12,16 @@ def history_for(obj: models.Model) -> QuerySet[Transition]:
     ).select_related("actor")
 
 
+def history_labelled(obj: models.Model, choices) -> list[Transition]:
+    """history_for with from_label / to_label: the log shows status names, never codes ("planned → held")."""
+    labels = dict(choices.choices)
+    rows = list(history_for(obj))
+    for t in rows:
+        t.from_label = labels.get(t.from_status, t.from_status)
+        t.to_label = labels.get(t.to_status, t.to_status)
+    return rows
+
+
 def deadlines_for(obj: models.Model) -> QuerySet[Deadline]:
     return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 

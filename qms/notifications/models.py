@@ -35,6 +35,9 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     body = models.TextField(_("内容"))
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # The named values of a message sent at a moment (moments.py): the inbox formats its text again in the
+    # reader's language. NULL for the pass's reminders.
+    params = models.JSONField(null=True, blank=True)
     # No database FK constraint on these three: Django defers FK checks to COMMIT, and checking 10^5 rows
     # there dominated a pass. Content types and hospitals are never deleted (PROTECT elsewhere), nor runs.
     content_type = models.ForeignKey(

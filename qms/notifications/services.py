@@ -191,6 +191,7 @@ def notify(
     institution: Any = None,
     stage: str = Notification.Stage.INFO,
     due_on: dt.date | None = None,
+    params: dict[str, Any] | None = None,
 ) -> int:
     """Tell people something, in the inbox and by e-mail, at most once per (obj, rule, recipient, period_key).
 
@@ -227,6 +228,8 @@ def notify(
     ]
     with transaction.atomic():
         created = notifications_write(notes, emails=emails)
+        if created and params:
+            Notification.objects.filter(pk__in=[nid for nid, _rid in created]).update(params=params)
         if created:
             transaction.on_commit(outbox_kick)
     return len(created)

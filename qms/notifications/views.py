@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from qms.notifications import selectors, services
+from qms.notifications import moments, selectors, services
 from qms.notifications.models import PassRun
 
 
@@ -20,6 +20,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     paginator = Paginator(selectors.inbox_for(request.user, unread_only=unread_only), 30)
     page = paginator.get_page(request.GET.get("page"))
+    for n in page.object_list:  # a message sent at a moment is shown in the reader's language
+        n.display_title, n.display_body = moments.display(n)
     return render(
         request,
         "notifications/inbox.html",

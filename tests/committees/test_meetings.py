@@ -214,7 +214,7 @@ def test_it_renders_the_minutes_pdf_with_attendance_quorum_agenda_decisions_and_
     out = tmp_path / "m.pdf"
     out.write_bytes(mv.pdf.read())
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
-    for needle in ("医疗质量管理委员会2026年8月专题会议", "第 1 版", "应到成员 20 人，出席 15 人", "已达到法定人数",
+    for needle in ("医疗质量管理委员会2026年8月月度例会", "月度例会", "第 1 版", "应到成员 20 人，出席 15 人", "已达到法定人数",
                    "上月医疗质量安全指标通报", "质控办通报非计划重返手术室再手术率", "决议 1：会议决议",
                    "住院病历24小时内完成率提升", "心血管内科", "张明", "2026-09-30", "李建国"):
         assert needle in text, needle

@@ -1,0 +1,21 @@
+"""Reference data in the reader's language: ``{{ indicator.name|translate }}``.
+
+Reference data (event types, harm levels, indicator names and targets, units, bulletin headings, rule names)
+is stored in Chinese, the language of the regulations and of the archived documents. Its English names live
+in the one catalogue (locale/en/LC_MESSAGES/django.po) like every other UI string; ``qms/reference_msgids.py``
+lists them so that ``makemessages`` keeps them. The filter is a template builtin (settings TEMPLATES).
+Data typed by users (names, findings, minutes) is not translated: an unknown text comes back unchanged.
+"""
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.filter(name="translate")
+def translate(value):
+    if value is None or value == "":
+        return value  # gettext("") would return the catalogue's header
+    return gettext(str(value))

@@ -1,0 +1,33 @@
+// A filter box above each <select data-searchable>: typing narrows the options (name or username).
+// No dependency; the select stays a plain select, so the form works without JavaScript.
+(function () {
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    if (select.options.length < 8) return;
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1 picker-search";
+    box.placeholder = select.closest("form") && select.closest("form").dataset.searchPlaceholder || document.documentElement.dataset.searchPlaceholder || "";
+    box.setAttribute("aria-label", box.placeholder);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      var first = null;
+      Array.prototype.forEach.call(select.options, function (o) {
+        var hit = !q || !o.value || o.text.toLowerCase().indexOf(q) !== -1;
+        o.hidden = !hit;
+        if (hit && o.value && first === null) first = o;
+      });
+      if (q && first && select.selectedOptions.length && select.selectedOptions[0].hidden) select.value = first.value;
+    });
+  });
+})();
+
+// Irreversible sign-offs: a form with data-confirm asks first and says what will be frozen.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var message = form.getAttribute && form.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
