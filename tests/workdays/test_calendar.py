@@ -93,7 +93,7 @@ def test_entering_a_year_recomputes_open_deadlines_that_fall_in_it(demo):
     inst = demo.institutions["H001"]
     result = workdays.add_workdays(D("2026-12-31"), 1)
     deadline = deadline_open(
-        obj=inst, rule="test", label="测试", due_on=result.date, confirmed=result.confirmed,
+        obj=inst, rule="interview.hold_by", label="测试", due_on=result.date, confirmed=result.confirmed,
         basis_date=D("2026-12-31"), workdays=1, institution=inst,
     )
     assert deadline.due_on == D("2027-01-01") and not deadline.confirmed
