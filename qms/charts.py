@@ -14,14 +14,15 @@ out-of-control.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
-from typing import Sequence, Union
+from typing import Union
 
 from django.utils.translation import gettext
 
 Number = Union[int, float, Decimal]
-Limit = Union[None, Number, Sequence[Union[Number, None]]]
+Limit = Union[None, Number, Sequence[Number | None]]
 
 WIDTH = 640
 HEIGHT = 260
@@ -332,5 +333,66 @@ def bar_chart(categories: Sequence[str], values: Sequence[Number | None], title:
     parts.append(
         f'<line x1="{PAD_LEFT}" y1="{_c(y(0))}" x2="{WIDTH - PAD_RIGHT}" y2="{_c(y(0))}" stroke="#adb5bd"/>'
     )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def pareto_chart(categories: Sequence[str], values: Sequence[Number | None], title: str = "") -> str:
+    """Pareto chart: bars sorted largest first, and the cumulative share as a line on a 0–100 % right axis
+    (the "vital few" of the quality tools in seeds/002)."""
+    pairs = sorted(zip(categories, [_f(v) or 0.0 for v in values]), key=lambda p: -p[1])
+    parts = _open(title, "pareto chart")
+    parts.append(_title(title))
+    total = sum(v for _, v in pairs)
+    if not pairs or total <= 0:
+        return _empty(parts)
+    right = PAD_RIGHT + 24
+    plot_w = WIDTH - PAD_LEFT - right
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    lo, hi, step = _nice_range(0.0, pairs[0][1])
+
+    def y(v: float) -> float:
+        return PAD_TOP + plot_h - (v - lo) / (hi - lo) * plot_h
+
+    def yp(p: float) -> float:
+        return PAD_TOP + plot_h - p / 100 * plot_h
+
+    tick = lo
+    guard = 0
+    while tick <= hi + step / 1000 and guard < 20:
+        parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(y(tick))}" x2="{WIDTH - right}" y2="{_c(y(tick))}" '
+                     f'stroke="{COLOUR_GRID}" stroke-width="1"/>')
+        parts.append(f'<text x="{PAD_LEFT - 6}" y="{_c(y(tick) + 4)}" font-size="11" fill="#495057" '
+                     f'text-anchor="end">{escape(_fmt(tick))}</text>')
+        tick += step
+        guard += 1
+    for p in (0, 50, 80, 100):
+        parts.append(f'<text x="{WIDTH - right + 4}" y="{_c(yp(p) + 4)}" font-size="10" fill="{COLOUR_LIMIT}">{p}%</text>')
+    parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(yp(80))}" x2="{WIDTH - right}" y2="{_c(yp(80))}" '
+                 f'stroke="{COLOUR_LIMIT}" stroke-width="1" stroke-dasharray="4 3"/>')
+    n = len(pairs)
+    slot = plot_w / n
+    bar_w = min(48.0, slot * 0.7)
+    small = n > 8
+    running = 0.0
+    points = []
+    for i, (cat, v) in enumerate(pairs):
+        cx = PAD_LEFT + slot * (i + 0.5)
+        running += v
+        share = running / total * 100
+        points.append(f"{_c(cx)},{_c(yp(share))}")
+        parts.append(f'<rect class="bar" x="{_c(cx - bar_w / 2)}" y="{_c(y(v))}" width="{_c(bar_w)}" '
+                     f'height="{_c(max(y(0) - y(v), 0.5))}" fill="{COLOUR_BAR}">'
+                     f"<title>{escape(str(cat))}: {escape(_fmt(v))} ({share:.0f}%)</title></rect>")
+        label = str(cat)
+        if small and len(label) > 4:
+            label = label[:4] + "…"
+        parts.append(f'<text x="{_c(cx)}" y="{HEIGHT - PAD_BOTTOM + 16}" font-size="{10 if small else 11}" '
+                     f'fill="#495057" text-anchor="middle">{escape(label)}</text>')
+    parts.append(f'<polyline class="cumulative" points="{" ".join(points)}" fill="none" stroke="{COLOUR_LIMIT}" stroke-width="2"/>')
+    for pt in points:
+        x, yy = pt.split(",")
+        parts.append(f'<circle cx="{x}" cy="{yy}" r="2.5" fill="{COLOUR_LIMIT}"/>')
+    parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(y(0))}" x2="{WIDTH - right}" y2="{_c(y(0))}" stroke="#adb5bd"/>')
     parts.append("</svg>")
     return "".join(parts)
