@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committees.uploads import JPEG, PNG, check_upload
+from qms.uploads import JPEG, PNG, check_upload
 from inspections import permissions, selectors, services
 from inspections.excel import export_workbook
 from inspections.forms import (
