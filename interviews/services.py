@@ -70,11 +70,22 @@ def _lock(interview: Interview) -> Interview:
     Every step works on the instance returned here (not the caller's, possibly stale one) and saves only
     the fields it changes (update_fields), so two concurrent steps cannot overwrite each other's work.
     """
-    return Interview.objects.select_for_update(of=("self",)).select_related("institution", "organiser").get(pk=interview.pk)
+    locked = Interview.objects.select_for_update(of=("self",)).select_related("institution", "organiser").get(pk=interview.pk)
+    locked._caller = interview if interview is not locked else None
+    return locked
 
 
 def _save(interview: Interview, *fields: str) -> None:
+    """Save only the step's fields; the caller's instance then shows what was saved (it is not written)."""
     interview.save(update_fields=[*fields, "updated_at"])
+    caller = getattr(interview, "_caller", None)
+    if caller is None:
+        return
+    for name in (*fields, "updated_at"):
+        field = Interview._meta.get_field(name)
+        setattr(caller, field.attname, getattr(interview, field.attname))
+        if field.is_relation:
+            setattr(caller, name, getattr(interview, name))
 
 
 def _rule(interview: Interview, name: str) -> str:

@@ -308,7 +308,8 @@ def missing_meeting_notifications(clock: Clock) -> tuple[list[Note], Directory, 
             continue
         for row in grid.get("rows", []):
             cells = row.get("cells") or []
-            if cells and cells[0].get("status") == "missing":
+            # Art. 12: a month met only by a meeting without its quorum is a gap too.
+            if cells and cells[0].get("status") in ("missing", "no_quorum"):
                 gaps.append((iid, row))
     if not gaps:
         return [], Directory(), {}
