@@ -876,12 +876,14 @@ def interview_event_downgraded(*, interview: Interview, event: Any, note: str) -
     interview = _lock(interview)
     if interview.status not in (Status.TRIGGERED, Status.APPROVED, Status.NOTIFIED) or interview.reconcile_required:
         return
+    old_problems = interview.problems
     interview.reconcile_required = True
     interview.reconcile_note = note
     interview.trigger_provisional = False
-    interview.problems = f"{note}\n（原启动时记载：{interview.problems}）"[:5000]
+    # The 存在的主要问题 now says what the classification found; the first text stays in the history.
+    interview.problems = note[:5000]
     _save(interview, "reconcile_required", "reconcile_note", "trigger_provisional", "problems")
-    _record(interview, "event_downgraded", None, {"event": event.pk}, reason=note)
+    _record(interview, "event_downgraded", None, {"event": event.pk, "old_problems": old_problems}, reason=note)
     from organizations.models import Membership
 
     if interview.internal:
