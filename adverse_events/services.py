@@ -36,11 +36,27 @@ from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.uploads import CheckedUpload, check_upload
 
 # 卫医管发〔2011〕4号: the hospital reports a 医疗质量安全事件 to its authority within these times of discovery.
+# The 12-hour and 2-hour limits are hour-exact; the 一般 event's "15日内" is counted in calendar days
+# (authority_report_due), ending at the end of the 15th day (Asia/Shanghai).
 AUTHORITY_REPORT_LIMITS = {
     SafetyGrade.GENERAL: dt.timedelta(days=15),
     SafetyGrade.MAJOR: dt.timedelta(hours=12),
     SafetyGrade.SEVERE: dt.timedelta(hours=2),
 }
+GENERAL_REPORT_DAYS = 15
+
+
+def authority_report_due(discovered_at: dt.datetime, grade: str) -> dt.datetime:
+    """When the report to the authority is due (卫医管发〔2011〕4号).
+
+    一般: within 15 days — a period in days starts on the day after discovery (民法典第二百零一条: 开始的当日
+    不计入) and ends at 24:00 of its last day (第二百零三条), local time; so the end of the 15th calendar day
+    after the discovery date, not 15×24 hours. 重大 12 hours and 特大 2 hours stay hour-exact.
+    """
+    if grade == SafetyGrade.GENERAL:
+        last_day = timezone.localtime(discovered_at).date() + dt.timedelta(days=GENERAL_REPORT_DAYS)
+        return timezone.make_aware(dt.datetime.combine(last_day, dt.time.max))
+    return discovered_at + AUTHORITY_REPORT_LIMITS[SafetyGrade(grade)]
 # How far ahead of the server clock a reported time may be (clock skew of ward computers).
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud or typed from a slip
@@ -252,7 +268,37 @@ def interview_ground(event: AdverseEvent) -> int | None:
     return None
 
 
-def _escalate(event: AdverseEvent) -> bool:
+def _trigger_basis(event: AdverseEvent, on: dt.date, classified: bool) -> str:
+    if classified:
+        return _("不良事件 %(no)s 于 %(d)s 经质控办分类定级为 %(cls)s 类 %(level)s 级，自该日起算") % {
+            "no": event.number, "d": on.isoformat(), "cls": event.severity_class, "level": event.severity_level}
+    return _("不良事件 %(no)s 于 %(d)s 上报，按上报人初判 %(level)s 级起算（待质控办分类定级核对）") % {
+        "no": event.number, "d": on.isoformat(), "level": event.reported_level}
+
+
+def _reconcile_interviews(event: AdverseEvent, old_level: str) -> None:
+    """Art. 45 (三): an interview opened on the reporter's first guess follows the quality office's
+    classification: confirmed at G or above, its hold-by counts from the classification; below G, the
+    organiser is told at once and decides (interviews.services.interview_event_downgraded)."""
+    from interviews.services import interview_event_downgraded, interview_trigger_rebase
+
+    today = timezone.localdate()
+    for interview in event.interviews.all():
+        if not interview.trigger_provisional:
+            continue
+        if interview_ground(event) is None:
+            note = _(
+                "触发本约谈的不良事件 %(no)s 上报人初判为 %(old)s 级，质控办于 %(d)s 分类定级为 %(cls)s 类 %(level)s 级，"
+                "已不属于第四十五条（三）所列II类（G、H级）及以上不良事件。"
+            ) % {"no": event.number, "old": old_level, "d": today.isoformat(), "cls": event.severity_class,
+                 "level": event.severity_level}
+            interview_event_downgraded(interview=interview, event=event, note=note)
+        else:
+            interview_trigger_rebase(interview=interview, trigger_date=today,
+                                     basis=_trigger_basis(event, today, classified=True))
+
+
+def _escalate(event: AdverseEvent, *, classified: bool = False) -> bool:
     """Open the 约谈 trigger once per event. Returns whether the event now has one."""
     ground = interview_ground(event)
     if ground is None:
@@ -272,9 +318,11 @@ def _escalate(event: AdverseEvent) -> bool:
         "no": event.number, "date": timezone.localtime(event.discovered_at).strftime("%Y-%m-%d"),
         "article": article,
     }
+    today = timezone.localdate()
     interview = interview_trigger(
-        institution=event.institution, ground=ground, trigger_date=timezone.localdate(), problems=problems,
-        actor=None, adverse_events=[event],
+        institution=event.institution, ground=ground, trigger_date=today, problems=problems,
+        actor=None, adverse_events=[event], trigger_basis=_trigger_basis(event, today, classified),
+        trigger_provisional=not classified,
     )
     event.interviews.add(interview)
     transition_record(
@@ -320,7 +368,13 @@ def adverse_event_classify(
     if not reclassify and event.status != Status.RECEIVED:
         errors["status"] = [_("当前状态“%(s)s”不能分类定级。") % {"s": Status(event.status).label}]
     if reclassify and not (reason or "").strip():
-        errors["reason"] = [_("重新分类须填写原因（原分类将保留在记录中）。")]
+        errors["reason"] = [_("重新分类须填写原因（原分类将保留在记录中，第三十九条“科学分类”）。")]
+    elif not reclassify and severity_level != event.reported_level and not (reason or "").strip():
+        # Changing the reporter's level (E to G as much as G to E) is a reclassification too (Art. 39).
+        errors["reason"] = [
+            _("分类定级与上报人初判的 %(old)s 级不同，须填写重新分类原因（第三十九条“科学分类”）。")
+            % {"old": event.reported_level}
+        ]
     if errors:
         raise ValidationError(errors)
     severity_class = level_mapping()[severity_level]
@@ -360,7 +414,9 @@ def adverse_event_classify(
         deadline_close(obj=event, rule="event.analysis")
     if safety_grade != old_grade:
         _open_authority_report(event, actor=actor)
-    _escalate(event)
+    _escalate(event, classified=True)
+    if old["level"] != severity_level or not reclassify:
+        _reconcile_interviews(event, old_level=old["level"] if reclassify else event.reported_level)
     return event
 
 
@@ -370,7 +426,7 @@ def _open_authority_report(event: AdverseEvent, *, actor: Any) -> None:
         event.save(update_fields=["authority_report_due_at", "updated_at"])
         deadline_close(obj=event, rule="event.report_authority")
         return
-    due = event.discovered_at + AUTHORITY_REPORT_LIMITS[SafetyGrade(event.safety_grade)]
+    due = authority_report_due(event.discovered_at, event.safety_grade)
     event.authority_report_due_at = due
     event.save(update_fields=["authority_report_due_at", "updated_at"])
     if event.authority_reported_at is None:

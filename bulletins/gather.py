@@ -399,6 +399,9 @@ def gather_interviews(institution: Any, year: int, month: int) -> dict[str, Any]
             "status_display": iv.get_status_display(),
             "trigger_date": jsonable(_get(iv, "trigger_date")),
             "hold_by": jsonable(_get(iv, "hold_by")),
+            # SPEC §8: a legal date over an unpublished schedule is shown with its mark.
+            "hold_by_confirmed": bool(_get(iv, "hold_by_confirmed", default=True)),
+            "rectification_report_due_confirmed": bool(_get(iv, "rectification_report_due_confirmed", default=True)),
             "held_at": jsonable(_get(iv, "held_at")),
             "rectification_deadline": jsonable(_get(iv, "rectification_deadline")),
             "rectification_report_due": jsonable(_get(iv, "rectification_report_due")),

@@ -142,6 +142,7 @@ class VerifyForm(BootstrapMixin, forms.Form):
 
 class BodyForm(BootstrapMixin, forms.Form):
     chair = PersonChoiceField(queryset=User.objects.none(), label=_("主持人"))
+    deputy_chair = PersonChoiceField(queryset=User.objects.none(), label=_("指定代为主持的副职（第十二条第二款）"), required=False)
     members = PeopleChoiceField(queryset=User.objects.none(), label=_("成员"), widget=forms.SelectMultiple(attrs={"size": 12}))
     quarterly_plenary = forms.BooleanField(label=_("每季度召开全体会议"), required=False)
     quorum_percent = forms.IntegerField(label=_("法定人数：出席须超过成员的百分比"), min_value=1, max_value=99)
@@ -149,6 +150,7 @@ class BodyForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = people
+        self.fields["deputy_chair"].queryset = people
         self.fields["members"].queryset = people
         self._style()
 

@@ -49,6 +49,11 @@ class MeetingBody(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("主持人")
     )
     members = models.ManyToManyField(User, blank=True, related_name="meeting_bodies", verbose_name=_("成员"))
+    # Art. 12 ¶2: a department's meeting is chaired by its head, or by a deputy the hospital names here.
+    deputy_chair = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("指定代为主持的副职"),
+        help_text=_("科室主要负责人不能主持时，由医院指定的副职主持（第十二条第二款）"),
+    )
     cadence = models.CharField(_("例会周期"), max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
     quarterly_plenary = models.BooleanField(
         _("每季度召开全体会议"), default=False, help_text=_("部分医院每季度另开一次全体会议")

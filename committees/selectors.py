@@ -134,6 +134,12 @@ def unfinished_action_items(body: MeetingBody) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(body=body, status__in=UNFINISHED).select_related("owner", "department", "meeting")
 
 
+def _had_quorum(row: dict) -> bool:
+    """The quorum rule of quorum() over the grid's annotated counts (no query per meeting)."""
+    present = row["n_present"] + (row["n_proxy"] if row["body__proxy_counts_for_quorum"] else 0)
+    return row["n_members"] > 0 and present * 100 > row["body__quorum_percent"] * row["n_members"]
+
+
 def quorum(meeting: Meeting) -> dict:
     """Members present against the body's rule: more than quorum_percent % of the members (default half)."""
     rows = list(meeting.attendance.all())
@@ -215,9 +221,18 @@ def compliance_grid_span(
         .annotate(committee_first=Case(When(kind=MeetingBody.Kind.COMMITTEE, then=0), default=1))
         .order_by("committee_first", "department__kind", "department__code", "id")
     )
-    meetings = Meeting.objects.filter(
-        institution_id=institution_id, status__in=HELD_STATUSES, starts_at__gte=start, starts_at__lt=end
-    ).values("id", "body_id", "starts_at", "kind", "status")
+    meetings = (
+        Meeting.objects.filter(
+            institution_id=institution_id, status__in=HELD_STATUSES, starts_at__gte=start, starts_at__lt=end
+        )
+        .annotate(
+            n_members=Count("attendance"),
+            n_present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT)),
+            n_proxy=Count("attendance", filter=Q(attendance__status=Attendance.Status.PROXY)),
+        )
+        .values("id", "body_id", "starts_at", "kind", "status", "n_members", "n_present", "n_proxy",
+                "body__quorum_percent", "body__proxy_counts_for_quorum")
+    )
     held: dict[tuple[int, int, int], list[dict]] = {}
     for m in meetings:
         local = timezone.localtime(m["starts_at"])
@@ -230,8 +245,15 @@ def compliance_grid_span(
         active = (body.active_from.year, body.active_from.month)
         for y, m in months:
             found = held.get((body.pk, y, m), [])
-            if found:
+            quorate = [x for x in found if _had_quorum(x)]
+            if quorate:
                 status = "ok"
+            elif found and (y, m) < current:
+                # Art. 12: a meeting without its quorum does not meet the month's duty.
+                status = "no_quorum"
+                gaps += 1
+            elif found:
+                status = "no_quorum_open"
             elif (y, m) < active:
                 status = "na"
             elif (y, m) > current:
@@ -260,7 +282,7 @@ def compliance_grid_span(
                 "kind": body.kind,
                 "department_code": body.department.code if body.department_id else None,
                 "cells": cells,
-                "missing": sum(1 for c in cells if c["status"] == "missing"),
+                "missing": sum(1 for c in cells if c["status"] in ("missing", "no_quorum")),
             }
         )
     return {"months": [dt.date(y, m, 1) for y, m in months], "rows": rows, "gaps": gaps}

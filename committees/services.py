@@ -100,6 +100,23 @@ def _check_chair(body: MeetingBody, chair: Any, field: str = "chair") -> None:
             )
     elif not belongs_to(chair, body.institution):
         raise ValidationError({field: _("主持人须为本院人员（第十二条）。")})
+    else:
+        # Art. 12 ¶2: the department (or functional department) head chairs, or the deputy the hospital names.
+        dept = body.department
+        allowed = {pk for pk in (dept.head_id if dept else None, body.deputy_chair_id) if pk}
+        if chair.pk not in allowed:
+            raise ValidationError(
+                {
+                    field: _(
+                        "科室质量管理会议由科室主要负责人主持，或由医院指定的副职主持（第十二条第二款）：应为%(head)s%(deputy)s，不能是%(chair)s。"
+                    )
+                    % {
+                        "head": _name(dept.head) if dept and dept.head_id else _("（未登记科室主要负责人）"),
+                        "deputy": (_("或%(d)s") % {"d": _name(body.deputy_chair)}) if body.deputy_chair_id else "",
+                        "chair": _name(chair),
+                    }
+                }
+            )
 
 
 # ---- bodies -------------------------------------------------------------------------------------
@@ -173,9 +190,16 @@ def body_update(
     members: list[Any] | None = None,
     quarterly_plenary: bool | None = None,
     quorum_percent: int | None = None,
+    deputy_chair: Any = False,
 ) -> MeetingBody:
     permissions.require(permissions.is_manager(actor, body.institution_id))
     changes: dict[str, Any] = {}
+    if deputy_chair is not False and not body.is_committee:
+        # Art. 12 ¶2: the deputy the hospital names to chair in the head's place (None clears it).
+        if deputy_chair is not None and not belongs_to(deputy_chair, body.institution):
+            raise ValidationError({"deputy_chair": _("指定主持的副职须为本院人员（第十二条第二款）。")})
+        body.deputy_chair = deputy_chair
+        changes["deputy_chair"] = deputy_chair.pk if deputy_chair is not None else None
     if chair is not None:
         _check_chair(body, chair)
         changes["chair"] = chair.pk

@@ -521,13 +521,14 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _forbidden(request, PermissionDenied())
     people = selectors.institution_people(body.institution)
     initial = {"chair": body.chair, "members": list(body.members.all()), "quarterly_plenary": body.quarterly_plenary,
-               "quorum_percent": body.quorum_percent}
+               "quorum_percent": body.quorum_percent, "deputy_chair": body.deputy_chair}
     form = BodyForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.body_update(body=body, actor=request.user, chair=d["chair"], members=list(d["members"]),
-                                 quarterly_plenary=d["quarterly_plenary"], quorum_percent=d["quorum_percent"])
+                                 quarterly_plenary=d["quarterly_plenary"], quorum_percent=d["quorum_percent"],
+                                 deputy_chair=d.get("deputy_chair") if not body.is_committee else False)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

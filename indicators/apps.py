@@ -9,8 +9,16 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         from indicators import panels
         from indicators.selectors import agenda_items
-        from qms.extensions import NavItem, register_agenda_source, register_home_panel, register_nav
+        from indicators.services import monthly_report_dates_recompute
+        from qms.extensions import (
+            NavItem,
+            register_agenda_source,
+            register_calendar_hook,
+            register_home_panel,
+            register_nav,
+        )
 
+        register_calendar_hook(monthly_report_dates_recompute)
         register_nav(NavItem(_("质量指标"), "indicators:dashboard", 40))
         register_home_panel(panels.monthly_report_panel, order=40)
         register_agenda_source(agenda_items)

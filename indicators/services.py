@@ -338,6 +338,40 @@ def report_due(institution: Institution, period: dt.date) -> tuple[dt.date, bool
     return result.date, result.confirmed
 
 
+@transaction.atomic
+def monthly_report_dates_recompute(*, year: int, reason: str = "", actor: Any = None) -> int:
+    """The calendar hook (qms.extensions.CALENDAR_HOOKS): an open report's due date, the n-th working day of
+    the next month, follows a schedule change of its year, with its confirmed flag; its Deadline row too.
+    Each move is logged. Returns how many reports moved."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from indicators.models import OPEN_STATES
+    from qms.core.models import Deadline
+
+    moved = 0
+    ct = ContentType.objects.get_for_model(MonthlyReport)
+    rows = (
+        MonthlyReport.objects.select_for_update(of=("self",)).select_related("institution")
+        .filter(status__in=OPEN_STATES).filter(Q(due_on__year=year) | Q(due_confirmed=False))
+    )
+    for report in rows:
+        due_on, confirmed = report_due(report.institution, report.period)
+        if (due_on, confirmed) == (report.due_on, report.due_confirmed):
+            continue
+        old = report.due_on
+        report.due_on, report.due_confirmed = due_on, confirmed
+        report.save(update_fields=["due_on", "due_confirmed", "updated_at"])
+        Deadline.objects.filter(content_type=ct, object_id=report.pk, rule="monthly_report.due", done_at__isnull=True).update(
+            due_on=due_on, confirmed=confirmed, updated_at=timezone.now())
+        transition_record(obj=report, from_status=report.status, to_status=report.status, actor=actor,
+                          reason=reason or _("节假日安排变更后重新计算"),
+                          data={"step": "calendar", "due_on": {"old": str(old), "new": due_on.isoformat(),
+                                                               "confirmed": confirmed}})
+        moved += 1
+    return moved
+
+
 def _report_url(report: MonthlyReport) -> str:
     return reverse(
         "indicators:report_detail", args=[report.institution.code, report.department.code, report.period_label]

@@ -8,7 +8,7 @@ class InterviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from interviews.extensions import agenda_items, home_panel, nav_visible
-        from interviews.services import interview_dates_resync
+        from interviews.services import interview_dates_recompute
         from qms.extensions import (
             NavItem,
             register_agenda_source,
@@ -20,4 +20,4 @@ class InterviewsConfig(AppConfig):
         register_nav(NavItem(_("约谈"), "interviews:list", 40, visible=nav_visible))
         register_home_panel(home_panel, order=40)
         register_agenda_source(agenda_items)
-        register_calendar_hook(interview_dates_resync)
+        register_calendar_hook(interview_dates_recompute)

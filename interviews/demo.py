@@ -33,7 +33,8 @@ def seed(ctx: Any) -> None:
         trigger = today - dt.timedelta(days=42)
         iv = services.interview_trigger(institution=h001, ground=3, trigger_date=trigger, problems=H001_PROBLEMS,
                                         actor=users["official_jn2"])
-        services.interview_approve(interview=iv, actor=users["official_jn"])
+        # Art. 46: approved by the commission's 负责人 (leader_jn); the division head official_jn leads it.
+        services.interview_approve(interview=iv, actor=users["leader_jn"], approved_on=trigger + dt.timedelta(days=1))
         services.interview_investigate(
             interview=iv, actor=users["official_jn"], experts="省心血管病质控中心 陈教授、市药事质控中心 刘主任药师",
             findings="调阅病历及护理记录，抗凝药物医嘱由住院医师开具后未经双人核对即执行，危急值（血红蛋白62g/L）报告延迟2小时。",
@@ -61,6 +62,7 @@ def seed(ctx: Any) -> None:
             record_explanation="已对当事医师、护士停岗培训；已在心血管内科试行高警示药品双人核对签字。",
             record_requirements="一个月内完成高警示药品管理制度修订、危急值闭环信息化改造方案和全院培训，按期提交书面整改报告。",
             problem_scale="general", rectification_deadline=dl.rectification_limit(held_on, "general"),
+            form_signed=True,
         )
         services.interview_plan(interview=iv, actor=users["qc_office"], measures=[
             {"measure": "修订《高警示药品管理制度》，增加介入术后抗凝药物双人核对", "department": ctx.dept("H001", "PHAR"),
@@ -85,3 +87,5 @@ def seed(ctx: Any) -> None:
             location="历下区卫生健康局二楼会议室", content="约谈急诊病历书写及质控人员配备问题，请院长、分管副院长参加并提交书面说明。",
         )
         ctx.log.append(f"interviews: H002 约谈 {iv.reference} (已通知)")
+    # Art. 51: every city authority owes its half-year report, with or without a 约谈 held.
+    services.half_year_summaries_ensure(today=today)

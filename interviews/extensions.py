@@ -25,6 +25,7 @@ def agenda_items(*, institution: Any, department: Any, since: Any, until: dt.dat
     """约谈 rectification deadlines and report dues of the hospital falling before `until` (Art. 47, 50):
     the committee hears them at its next meeting. A department's group gets only its own internal ones."""
     from interviews.models import Interview
+    from interviews.templatetags.legal_dates import mark
 
     if institution is None:
         return []
@@ -40,14 +41,14 @@ def agenda_items(*, institution: Any, department: Any, since: Any, until: dt.dat
             "kind": "interview",
             "title": _("约谈整改：%(who)s %(ref)s") % {"who": who, "ref": i.reference},
             "detail": _("整改期限 %(d)s，书面整改报告须于 %(r)s 前提交（第四十七条、第五十条）")
-            % {"d": i.rectification_deadline, "r": i.rectification_report_due},
+            % {"d": i.rectification_deadline, "r": mark(i.rectification_report_due, i.rectification_report_due_confirmed)},
             "url": reverse("interviews:detail", args=[i.pk]),
         })
     return out
 
 
 def home_panel(request: Any) -> dict | None:
-    from interviews.selectors import next_due, overdue_q, visible_interviews
+    from interviews.selectors import next_due, next_due_confirmed, overdue_q, visible_interviews
     from interviews.workflow import OPEN_STATUSES
 
     if not nav_visible(request.user):
@@ -59,6 +60,7 @@ def home_panel(request: Any) -> dict | None:
     today = timezone.localdate()
     for r in rows:
         r.next_label, r.next_date = next_due(r)
+        r.next_confirmed = next_due_confirmed(r)
         r.late = r.overdue_reasons(today)
     return {
         "template": "interviews/home_panel.html",

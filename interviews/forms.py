@@ -61,6 +61,9 @@ class HoldForm(forms.Form):
     problem_scale = forms.ChoiceField(label=_("问题性质"), choices=ProblemScale.choices,
                                       widget=forms.Select(attrs={"class": "form-select"}))
     rectification_deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+    # Art. 47 (五): recorded as given, never assumed.
+    form_signed = forms.BooleanField(label=_("（五）登记表已由约谈对象签字"), required=False)
+    form_unsigned_reason = forms.CharField(label=_("未签字原因"), widget=INPUT, required=False, max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,7 +87,7 @@ class HoldForm(forms.Form):
 
     def main_fields(self) -> list:
         names = ("record", "record_reasons", "record_explanation", "record_requirements", "problem_scale",
-                 "rectification_deadline")
+                 "rectification_deadline", "form_signed", "form_unsigned_reason")
         return [self[n] for n in names]
 
     def interviewer_rows(self) -> list[tuple]:
@@ -119,7 +122,20 @@ class PlanForm(forms.Form):
                 for i in range(MEASURE_ROWS)]
 
 
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(label=_("批准日期"), widget=DATE, required=False,
+                                  help_text=_("默认今天；补录纸质批准时填写批准当日（第四十六条）"))
+
+
+class ReconcileForm(forms.Form):
+    decision = forms.ChoiceField(label=_("决定"), choices=[("keep", _("继续约谈")), ("cancel", _("撤销约谈"))],
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), max_length=2000)
+
+
 class ReportForm(forms.Form):
+    submitted_on = forms.DateField(label=_("报告送达日期"), widget=DATE, required=False,
+                                   help_text=_("报告送达卫生健康行政部门的日期，默认今天（第五十条）"))
     text = forms.CharField(label=_("书面整改报告"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
                            required=False, max_length=50000)
     file = forms.FileField(label=_("整改报告文件（PDF/Word/图片，可选）"), required=False,

@@ -40,6 +40,10 @@ class Interview(models.Model):
     )
     trigger_ground = models.PositiveSmallIntegerField(_("约谈情形"), choices=Ground.choices, help_text=_("第四十五条"))
     trigger_date = models.DateField(_("启动日期"))
+    # What the 30 working days count from, in words (e.g. the classification that triggered it), for the page.
+    trigger_basis = models.CharField(_("起算依据"), max_length=300, blank=True)
+    # Opened on an adverse-event reporter's first guess, before the quality office classified it (Art. 45 (三)).
+    trigger_provisional = models.BooleanField(_("按上报人初判启动"), default=False)
     problems = models.TextField(_("存在的主要问题"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.TRIGGERED, db_index=True)
 
@@ -47,11 +51,13 @@ class Interview(models.Model):
     hold_by = models.DateField(_("最迟约谈日期"))
     hold_by_confirmed = models.BooleanField(_("最迟约谈日期日历已确认"), default=True)
 
-    # Art. 46: approved by the authority's head.
+    # Art. 46: approved by the authority's 负责人 (internal, Art. 53: the principal or the deputy in charge).
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人")
     )
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    # The approval's own date (a paper approval may be entered afterwards); the notice may not precede it.
+    approved_on = models.DateField(_("批准日期"), null=True, blank=True)
 
     # Art. 46 (一): experts' investigation and cause analysis.
     investigation_experts = models.CharField(_("参加调查的专家"), max_length=300, blank=True)
@@ -76,6 +82,7 @@ class Interview(models.Model):
     record_explanation = models.TextField(_("（三）约谈对象的解释说明、已采取的整改措施及其效果"), blank=True)
     record_requirements = models.TextField(_("（四）具体要求和整改期限"), blank=True)
     record_form_signed = models.BooleanField(_("（五）登记表已填写并由约谈对象签字"), default=False)
+    record_form_unsigned_reason = models.TextField(_("登记表未签字原因"), blank=True)
     problem_scale = models.CharField(_("问题性质"), max_length=10, choices=ProblemScale.choices, blank=True)
     rectification_deadline = models.DateField(_("整改期限"), null=True, blank=True)
     rectification_deadline_limit = models.DateField(_("整改期限上限"), null=True, blank=True)
@@ -90,6 +97,8 @@ class Interview(models.Model):
 
     report_text = models.TextField(_("书面整改报告"), blank=True)
     report_submitted_at = models.DateTimeField(_("整改报告提交时间"), null=True, blank=True)
+    # Art. 50: the day the report reached the authority; lateness is judged on it.
+    report_submitted_on = models.DateField(_("整改报告送达日期"), null=True, blank=True)
 
     verification = models.CharField(_("核查结论"), max_length=10, choices=Verification.choices, blank=True)
     verification_note = models.TextField(_("核查情况"), blank=True)
@@ -110,6 +119,15 @@ class Interview(models.Model):
     filed_on = models.DateField(_("报上级备案日期"), null=True, blank=True)
 
     cancel_reason = models.TextField(_("撤销原因"), blank=True)
+
+    # Art. 45 (三): a 约谈 opened on the reporter's level is reconciled when the quality office classifies the
+    # event below G; the authority keeps it (with a reason) or cancels it (with a reason).
+    reconcile_required = models.BooleanField(_("启动依据待核对"), default=False)
+    reconcile_note = models.TextField(_("分级不一致情况"), blank=True)
+    reconcile_decision = models.CharField(
+        _("核对结论"), max_length=10, blank=True, choices=[("kept", _("继续约谈")), ("cancelled", _("撤销约谈"))]
+    )
+    reconcile_reason = models.TextField(_("核对理由"), blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("启动人")
@@ -205,6 +223,7 @@ class InterviewDocument(models.Model):
         NOTICE_PROOF = "notice_proof", _("约谈通知送达凭证")
         EXPLANATION = "explanation", _("书面说明材料")
         RECORD = "record", _("约谈记录（签字件）")
+        SIGNED_FORM = "signed_form", _("约谈登记表（约谈对象签字扫描件）")
         PLAN = "plan", _("整改方案")
         REPORT = "report", _("书面整改报告")
         VERIFICATION = "verification", _("监督检查材料")
@@ -256,6 +275,8 @@ class HalfYearSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.year}年{self.get_half_display()}约谈工作情况"
+
+    empty = models.BooleanField(_("本半年度无约谈"), default=False)
 
     @property
     def institution(self) -> None:

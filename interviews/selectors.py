@@ -61,6 +61,19 @@ def next_due(interview: Interview) -> tuple[str, dt.date | None]:
     return "", None
 
 
+def next_due_confirmed(interview: Interview) -> bool:
+    """Whether next_due's date is computed over a confirmed calendar (shown with its mark, SPEC §8)."""
+    label, day = next_due(interview)
+    if day is None:
+        return True
+    flags = {
+        "约谈": interview.hold_by_confirmed,
+        "向市级报告": interview.upward_report_due_confirmed,
+        "整改报告": interview.rectification_report_due_confirmed,
+    }
+    return flags.get(label, True)
+
+
 def late_below(user: Any) -> QuerySet[Interview]:
     """Art. 52: the late interviews of the authorities below the user's own (county for a city, both for the province)."""
     from interviews.permissions import official_authority_ids

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from interviews import deadlines as dl
 from interviews.models import HalfYearSummary, Interview, InterviewDocument, Participant, RectificationMeasure
 from interviews.permissions import can_approve, is_organiser_side, is_subject_side
-from interviews.workflow import STEPS, Ground, ProblemScale, Status, Verification
+from interviews.workflow import BEFORE_HELD, OPEN_STATUSES, STEPS, Ground, ProblemScale, Status, Verification
 from organizations.models import Authority
 from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.pdf import checksum
@@ -65,11 +65,39 @@ def _require_subject(actor: Any, interview: Interview, step: str) -> None:
 
 
 def _lock(interview: Interview) -> Interview:
-    """Re-read the row under a lock: two officials pressing the same button must not both pass the check."""
+    """Re-read the row under a lock: two officials pressing the same button must not both pass the check.
+
+    Every step works on the instance returned here (not the caller's, possibly stale one) and saves only
+    the fields it changes (update_fields), so two concurrent steps cannot overwrite each other's work.
+    """
     locked = Interview.objects.select_for_update(of=("self",)).select_related("institution", "organiser").get(pk=interview.pk)
-    for field in ("status", "approved_by_id", "approved_at", "scheduled_at", "notified_on"):
-        setattr(interview, field, getattr(locked, field))
+    locked._caller = interview if interview is not locked else None
     return locked
+
+
+def _save(interview: Interview, *fields: str) -> None:
+    """Save only the step's fields; the caller's instance then shows what was saved (it is not written)."""
+    interview.save(update_fields=[*fields, "updated_at"])
+    caller = getattr(interview, "_caller", None)
+    if caller is None:
+        return
+    for name in (*fields, "updated_at"):
+        field = Interview._meta.get_field(name)
+        setattr(caller, field.attname, getattr(interview, field.attname))
+        if field.is_relation:
+            setattr(caller, name, getattr(interview, name))
+
+
+def _rule(interview: Interview, name: str) -> str:
+    """Art. 53: an internal 约谈's deadlines have their own rules, whose reminders stay inside the hospital."""
+    return f"interview.internal.{name}" if interview.internal else f"interview.{name}"
+
+
+def _check_reconciled(interview: Interview) -> None:
+    if interview.reconcile_required and not interview.reconcile_decision:
+        raise ValidationError(
+            _("约谈依据的不良事件已被质控办定为G级以下，须先决定继续或撤销该约谈并写明理由（第四十五条（三））。")
+        )
 
 
 def _move(interview: Interview, to_status: str, actor: Any, *, reason: str = "", data: dict | None = None) -> None:
@@ -102,6 +130,8 @@ def interview_trigger(
     organiser: Any = None,
     internal: bool = False,
     department: Any = None,
+    trigger_basis: str = "",
+    trigger_provisional: bool = False,
 ) -> Interview:
     """Art. 45: one of the six grounds starts a 约谈 that must be held within 30 working days."""
     errors: dict[str, list[str]] = {}
@@ -129,13 +159,15 @@ def interview_trigger(
         status=Status.TRIGGERED,
         hold_by=hold.date,
         hold_by_confirmed=hold.confirmed,
+        trigger_basis=trigger_basis[:300],
+        trigger_provisional=trigger_provisional,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     deadline_open(
         obj=interview,
-        rule="interview.hold_by",
+        rule=_rule(interview, "hold_by"),
         label=f"组织约谈：{institution.name}",
-        article="第四十五条",
+        article="第五十三条、第四十五条" if internal else "第四十五条",
         due_on=hold.date,
         confirmed=hold.confirmed,
         basis_date=trigger_date,
@@ -166,21 +198,35 @@ def own_trigger_blocked(interview: Interview, actor: Any) -> bool:
 
 
 @transaction.atomic
-def interview_approve(*, interview: Interview, actor: Any) -> Interview:
-    """Art. 46: the authority's head approves before anything is sent (internal: the principal or a deputy)."""
-    _lock(interview)
+def interview_approve(*, interview: Interview, actor: Any, approved_on: datetime.date | None = None) -> Interview:
+    """Art. 46: the authority's 负责人 (director or deputy director in charge) approves before anything is sent;
+    a division head may lead the interview but not approve it. Internal (Art. 53): the principal or a deputy.
+
+    The approval records its own date (default today), so a paper approval can be entered afterwards.
+    """
+    interview = _lock(interview)
     if not can_approve(actor, interview):
         raise PermissionDenied(
             _("约谈须经医疗机构主要负责人或分管负责人批准（第五十三条）。") if interview.internal
-            else _("约谈须经本级卫生健康行政部门负责人批准（第四十六条）。")
+            else _("约谈须经本级卫生健康行政部门负责人（主任或分管副主任）批准，处（科）室负责人不能批准（第四十六条）。")
         )
     _check_step(interview, "approve")
     if own_trigger_blocked(interview, actor):
         raise PermissionDenied(_("您启动了本次约谈，须由本部门另一位负责人批准（第四十六条：启动与批准分离）。"))
+    _check_reconciled(interview)
+    today = timezone.localdate()
+    approved_on = approved_on or today
+    if approved_on > today:
+        raise ValidationError({"approved_on": [_("批准日期不能晚于今天（第四十六条）。")]})
+    if approved_on < interview.trigger_date:
+        raise ValidationError(
+            {"approved_on": [_("批准日期不能早于启动日期 %(d)s（第四十六条）。") % {"d": interview.trigger_date}]}
+        )
     interview.approved_by = actor
     interview.approved_at = timezone.now()
-    _move(interview, Status.APPROVED, actor)
-    interview.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    interview.approved_on = approved_on
+    _move(interview, Status.APPROVED, actor, data={"approved_on": approved_on.isoformat()})
+    _save(interview, "status", "approved_by", "approved_at", "approved_on")
     return interview
 
 
@@ -195,8 +241,8 @@ def interview_investigate(
     proposals: str,
     investigated_on: datetime.date | None = None,
 ) -> Interview:
-    """Art. 46 (一): experts investigate, analyse causes and propose improvements."""
-    _lock(interview)
+    """Art. 46 (一): after approval (批准后), experts investigate, analyse causes and propose improvements."""
+    interview = _lock(interview)
     _require_organiser(actor, interview, "investigate")
     _check_step(interview, "investigate")
     errors = {}
@@ -211,7 +257,12 @@ def interview_investigate(
     interview.cause_analysis = cause_analysis.strip()
     interview.improvement_proposals = (proposals or "").strip()
     interview.investigated_on = investigated_on or timezone.localdate()
-    interview.save()
+    if interview.approved_on and interview.investigated_on < interview.approved_on:
+        raise ValidationError({"investigated_on": [
+            _("专家调查核实在批准之后进行（第四十六条（一））：调查日期不能早于批准日期 %(d)s。") % {"d": interview.approved_on}
+        ]})
+    _save(interview, "investigation_experts", "investigation_findings", "cause_analysis", "improvement_proposals",
+          "investigated_on")
     _record(interview, "investigate", actor)
     return interview
 
@@ -227,14 +278,21 @@ def interview_notify(
     content: str,
 ) -> Interview:
     """Art. 46 (二): time, place and content reach the subject at least 3 working days before; Art. 45: by hold-by."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "notify")
     _check_step(interview, "notify")
     errors: dict[str, list[str]] = {}
     scheduled_on = timezone.localtime(scheduled_at).date() if timezone.is_aware(scheduled_at) else scheduled_at.date()
     earliest = dl.earliest_interview_date(notified_on)
+    approved_on = interview.approved_on or (timezone.localdate(interview.approved_at) if interview.approved_at else None)
     if notified_on < interview.trigger_date:
         errors["notified_on"] = [_("通知日期不能早于启动日期 %(d)s。") % {"d": interview.trigger_date}]
+    elif approved_on and notified_on < approved_on:
+        errors["notified_on"] = [
+            _("约谈经批准后方可通知（第四十六条）：通知日期不能早于批准日期 %(d)s。") % {"d": approved_on}
+        ]
+    elif notified_on > timezone.localdate():
+        errors["notified_on"] = [_("通知送达日期不能晚于今天（第四十六条（二））。")]
     elif scheduled_on < earliest.date:
         errors["scheduled_at"] = [
             _("约谈通知须提前3个工作日送达（第四十六条（二））：%(n)s 送达的通知，约谈最早可安排在 %(e)s。")
@@ -265,7 +323,8 @@ def interview_notify(
         _record(interview, "renotify", actor, data)
     else:
         _move(interview, Status.NOTIFIED, actor, data=data)
-    interview.save()
+    _save(interview, "status", "notified_on", "scheduled_at", "location", "notice_content", "earliest_hold_on",
+          "earliest_hold_on_confirmed")
     return interview
 
 
@@ -300,10 +359,15 @@ def interview_hold(
     record_reasons: str = "",
     record_explanation: str = "",
     record_requirements: str = "",
-    form_signed: bool = True,
+    form_signed: bool = False,
+    form_unsigned_reason: str = "",
 ) -> Interview:
-    """Art. 46 (三), 47, 53: who sat at the table, the five-part record, and the rectification deadline."""
-    _lock(interview)
+    """Art. 46 (三), 47, 53: who sat at the table, the five-part record, and the rectification deadline.
+
+    Art. 47 (五): the form is signed by the interviewee. `form_signed` is recorded as given (default false,
+    never assumed); when false the reason is required. A signed scan uploaded later records the signature.
+    """
+    interview = _lock(interview)
     _require_organiser(actor, interview, "hold")
     _check_step(interview, "hold")
     held_on = timezone.localtime(held_at).date() if timezone.is_aware(held_at) else held_at.date()
@@ -340,10 +404,16 @@ def interview_hold(
         ))
     if held_at > timezone.now():
         errors.setdefault("held_at", []).append(_("约谈尚未进行：实际约谈时间不能晚于当前时间。"))
-    if interview.earliest_hold_on and held_on < interview.earliest_hold_on:
+    # Art. 46 (二): checked against the earliest date as the calendar stands now, not a stale stored copy.
+    earliest = dl.earliest_interview_date(interview.notified_on) if interview.notified_on else None
+    if earliest and held_on < earliest.date:
         errors.setdefault("held_at", []).append(
             _("约谈通知须提前3个工作日送达（第四十六条（二））：%(n)s 送达的通知，约谈最早可在 %(e)s 进行。")
-            % {"n": interview.notified_on, "e": interview.earliest_hold_on}
+            % {"n": interview.notified_on, "e": earliest.date}
+        )
+    if not form_signed and not (form_unsigned_reason or "").strip():
+        errors.setdefault("form_unsigned_reason", []).append(
+            _("登记表须由约谈对象签字（第四十七条（五））：未签字的，请写明原因。")
         )
     if held_on > interview.hold_by:
         errors.setdefault("held_at", []).append(
@@ -384,6 +454,7 @@ def interview_hold(
     interview.record_explanation = record_explanation.strip()
     interview.record_requirements = record_requirements.strip()
     interview.record_form_signed = bool(form_signed)
+    interview.record_form_unsigned_reason = "" if form_signed else form_unsigned_reason.strip()
     interview.problem_scale = problem_scale
     interview.rectification_deadline = rectification_deadline
     interview.rectification_deadline_limit = limit
@@ -401,21 +472,25 @@ def interview_hold(
         "report_due": report.date.isoformat(), "report_due_confirmed": report.confirmed,
         "upward_report_due": upward.date.isoformat() if upward else None,
         "interviewers": [p["name"] for p in iv], "interviewees": [p["name"] for p in ie],
+        "form_signed": bool(form_signed), "form_unsigned_reason": interview.record_form_unsigned_reason,
     }
     _move(interview, Status.HELD, actor, data=data)
     # Art. 49: rectification starts as soon as the interview ends.
     _move(interview, Status.RECTIFYING, actor)
-    interview.save()
+    _save(interview, "status", "held_at", "record", "record_introductions", "record_reasons", "record_explanation",
+          "record_requirements", "record_form_signed", "record_form_unsigned_reason", "problem_scale",
+          "rectification_deadline", "rectification_deadline_limit", "rectification_report_due",
+          "rectification_report_due_confirmed", "upward_report_due", "upward_report_due_confirmed")
 
-    deadline_close(obj=interview, rule="interview.hold_by")
+    deadline_close(obj=interview, rule=_rule(interview, "hold_by"))
     inst = interview.institution
     deadline_open(
-        obj=interview, rule="interview.rectification", label=f"约谈整改期限：{inst.name}", article="第四十七条（四）",
+        obj=interview, rule=_rule(interview, "rectification"), label=f"约谈整改期限：{inst.name}", article="第四十七条（四）",
         due_on=rectification_deadline, confirmed=True, basis_date=held_on, institution=inst, authority=organiser,
         url=_url(interview),
     )
     deadline_open(
-        obj=interview, rule="interview.report_due", label=f"提交约谈整改报告：{inst.name}", article="第五十条",
+        obj=interview, rule=_rule(interview, "report_due"), label=f"提交约谈整改报告：{inst.name}", article="第五十条",
         due_on=report.date, confirmed=report.confirmed, basis_date=rectification_deadline,
         workdays=dl.REPORT_WORKDAYS, institution=inst, authority=organiser, url=_url(interview),
     )
@@ -430,12 +505,8 @@ def interview_hold(
     return interview
 
 
-def _ensure_half_year_summary(organiser: Authority, held_on: datetime.date) -> HalfYearSummary | None:
-    """Art. 51: the city whose area held a 约谈 owes the province a report for that half-year."""
-    city = organiser if organiser.level == Authority.Level.CITY else organiser.parent
-    if city is None or city.level != Authority.Level.CITY:
-        return None
-    year, half = dl.half_year_of(held_on)
+def _half_year_summary_ensure(city: Authority, year: int, half: int) -> HalfYearSummary:
+    """Art. 51: a city authority owes the province a half-year report whether or not it held a 约谈."""
     summary, created = HalfYearSummary.objects.get_or_create(
         authority=city, year=year, half=half, defaults={"due_on": dl.half_year_due(year, half)}
     )
@@ -447,6 +518,23 @@ def _ensure_half_year_summary(organiser: Authority, held_on: datetime.date) -> H
             url=reverse("interviews:summary") + f"?year={year}&half={half}",
         )
     return summary
+
+
+def _ensure_half_year_summary(organiser: Authority, held_on: datetime.date) -> HalfYearSummary | None:
+    """Art. 51: the city whose area held a 约谈 owes the province a report for that half-year."""
+    city = organiser if organiser.level == Authority.Level.CITY else organiser.parent
+    if city is None or city.level != Authority.Level.CITY:
+        return None
+    return _half_year_summary_ensure(city, *dl.half_year_of(held_on))
+
+
+@transaction.atomic
+def half_year_summaries_ensure(*, today: datetime.date | None = None) -> int:
+    """Art. 51: every city authority has its H1 (due 30 June) and H2 (due 31 December) obligation and its
+    reminder, even in a half-year without any 约谈. Run by the daily deadline pass. Returns how many exist."""
+    year, half = dl.half_year_of(today or timezone.localdate())
+    cities = Authority.objects.filter(level=Authority.Level.CITY)
+    return len([_half_year_summary_ensure(city, year, half) for city in cities])
 
 
 @transaction.atomic
@@ -464,6 +552,8 @@ def interview_document_add(
             raise PermissionDenied(_("您不能为该约谈上传材料。"))
     elif kind in subject_kinds:
         _require_subject(actor, interview, {"explanation": "explain", "plan": "plan", "report": "report"}[kind])
+    elif kind in (InterviewDocument.Kind.RECORD, InterviewDocument.Kind.SIGNED_FORM):
+        _require_organiser(actor, interview, "hold")
     else:
         _require_organiser(actor, interview, "investigate" if kind == "investigation" else "notify")
     if interview.status == Status.CANCELLED:
@@ -478,7 +568,17 @@ def interview_document_add(
                   save=False)
     doc.save()
     _record(interview, f"upload:{kind}", actor, {"document": doc.pk, "name": name, "checksum": doc.checksum, "note": note})
-    Interview.objects.filter(pk=interview.pk).update(updated_at=timezone.now())
+    if kind == InterviewDocument.Kind.SIGNED_FORM:
+        # Art. 47 (五): the interviewee's signature is on record once the signed form is archived.
+        locked = _lock(interview)
+        if not locked.held_at:
+            raise ValidationError({"kind": [_("约谈进行后才能上传签字的登记表（第四十七条（五））。")]})
+        locked.record_form_signed = True
+        locked.record_form_unsigned_reason = ""
+        _save(locked, "record_form_signed", "record_form_unsigned_reason")
+        _record(locked, "form_signed", actor, {"document": doc.pk})
+    else:
+        Interview.objects.filter(pk=interview.pk).update(updated_at=timezone.now())
     return doc
 
 
@@ -488,10 +588,9 @@ def interview_plan(*, interview: Interview, actor: Any, measures: list[dict]) ->
 
     A new plan supersedes the previous one; the old lines stay, marked superseded.
     """
-    _lock(interview)
+    interview = _lock(interview)
     _require_subject(actor, interview, "plan")
     _check_step(interview, "plan")
-    interview.refresh_from_db()
     if not isinstance(measures, (list, tuple)) or not measures:
         raise ValidationError({"measures": [_("整改方案须至少包含一项整改措施（第四十九条）。")]})
     errors: list[str] = []
@@ -529,8 +628,12 @@ def interview_plan(*, interview: Interview, actor: Any, measures: list[dict]) ->
 
 @transaction.atomic
 def interview_report(*, interview: Interview, actor: Any, text: str, submitted_on: datetime.date | None = None) -> Interview:
-    """Art. 50: the written rectification report, due 5 working days after the rectification deadline."""
-    locked = _lock(interview)
+    """Art. 50: the written rectification report, due 5 working days after the rectification deadline.
+
+    Lateness is judged on the day the report reached the authority (`submitted_on`, default today, never
+    after today), not on the day it was typed in.
+    """
+    interview = _lock(interview)
     _require_subject(actor, interview, "report")
     if interview.status in (Status.TRIGGERED, Status.APPROVED, Status.NOTIFIED):
         raise ValidationError(_("约谈尚未进行，不能提交整改报告（整改报告在约谈后提交，第五十条）。"))
@@ -542,20 +645,30 @@ def interview_report(*, interview: Interview, actor: Any, text: str, submitted_o
         raise ValidationError({"text": [_("请填写或上传书面整改报告（第五十条）。")]})
     now = timezone.now()
     today = timezone.localdate()
-    late = bool(locked.rectification_report_due and today > locked.rectification_report_due)
+    submitted_on = submitted_on or today
+    held_on = timezone.localtime(interview.held_at).date() if interview.held_at else interview.trigger_date
+    if submitted_on > today:
+        raise ValidationError({"submitted_on": [_("整改报告送达日期不能晚于今天（第五十条）。")]})
+    if submitted_on < held_on:
+        raise ValidationError({"submitted_on": [_("整改报告送达日期不能早于约谈日期 %(d)s（第五十条）。") % {"d": held_on}]})
+    due = interview.rectification_report_due
+    late = bool(due and submitted_on > due)
     interview.report_text = (text or "").strip()
     interview.report_submitted_at = now
-    _move(interview, Status.REPORT_SUBMITTED, actor, data={"late": late, "due": str(locked.rectification_report_due)})
-    interview.save()
-    deadline_close(obj=interview, rule="interview.report_due")
-    deadline_close(obj=interview, rule="interview.rectification")
+    interview.report_submitted_on = submitted_on
+    _move(interview, Status.REPORT_SUBMITTED, actor,
+          data={"late": late, "due": str(due), "submitted_on": submitted_on.isoformat()})
+    _save(interview, "status", "report_text", "report_submitted_at", "report_submitted_on")
+    at = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(12))) if submitted_on != today else now
+    deadline_close(obj=interview, rule=_rule(interview, "report_due"), at=at)
+    deadline_close(obj=interview, rule=_rule(interview, "rectification"), at=at)
     return interview
 
 
 @transaction.atomic
 def interview_verify(*, interview: Interview, actor: Any, note: str, conclusion: str = "") -> Interview:
     """Art. 50: the authority checks the rectification and closes the 约谈."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "verify")
     _check_step(interview, "verify")
     if not (note or "").strip():
@@ -566,7 +679,7 @@ def interview_verify(*, interview: Interview, actor: Any, note: str, conclusion:
     if conclusion.strip():
         interview.conclusion = conclusion.strip()
     _move(interview, Status.CLOSED, actor, data={"verification": "verified"})
-    interview.save()
+    _save(interview, "status", "verification", "verification_note", "verified_at", "conclusion")
     return interview
 
 
@@ -575,7 +688,7 @@ def interview_press(
     *, interview: Interview, actor: Any, note: str, new_deadline: datetime.date
 ) -> Interview:
     """Art. 50: rectification late or not in place → the authority presses for correction (督促改正)."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "press")
     _check_step(interview, "press")
     errors = {}
@@ -594,16 +707,19 @@ def interview_press(
     interview.rectification_report_due = report.date
     interview.rectification_report_due_confirmed = report.confirmed
     interview.report_submitted_at = None
+    interview.report_submitted_on = None
     _move(interview, Status.RECTIFYING, actor, reason=note.strip(),
           data={"pressed": interview.press_count, "new_deadline": new_deadline.isoformat()})
-    interview.save()
+    _save(interview, "status", "verification", "verification_note", "verified_at", "press_count",
+          "rectification_deadline", "rectification_report_due", "rectification_report_due_confirmed",
+          "report_submitted_at", "report_submitted_on")
     inst = interview.institution
     deadline_open(
-        obj=interview, rule="interview.rectification", label=f"督促改正期限：{inst.name}", article="第五十条",
+        obj=interview, rule=_rule(interview, "rectification"), label=f"督促改正期限：{inst.name}", article="第五十条",
         due_on=new_deadline, confirmed=True, institution=inst, authority=interview.organiser, url=_url(interview),
     )
     deadline_open(
-        obj=interview, rule="interview.report_due", label=f"提交约谈整改报告：{inst.name}", article="第五十条",
+        obj=interview, rule=_rule(interview, "report_due"), label=f"提交约谈整改报告：{inst.name}", article="第五十条",
         due_on=report.date, confirmed=report.confirmed, basis_date=new_deadline, workdays=dl.REPORT_WORKDAYS,
         institution=inst, authority=interview.organiser, url=_url(interview),
     )
@@ -613,7 +729,7 @@ def interview_press(
 @transaction.atomic
 def interview_upward_report(*, interview: Interview, actor: Any, reported_on: datetime.date) -> Interview:
     """Art. 51: a county reports each interview to the city within 10 working days after it."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "upward_report")
     if not interview.upward_report_due:
         raise ValidationError(_("只有县级卫生健康行政部门组织的约谈须报市级（第五十一条）。"))
@@ -622,7 +738,7 @@ def interview_upward_report(*, interview: Interview, actor: Any, reported_on: da
     if reported_on < held_on or reported_on > timezone.localdate():
         raise ValidationError({"reported_on": [_("报送日期须在约谈之后、今天之前（第五十一条）。")]})
     interview.upward_reported_on = reported_on
-    interview.save()
+    _save(interview, "upward_reported_on")
     _record(interview, "upward_report", actor, {"reported_on": reported_on.isoformat(),
                                                 "late": reported_on > interview.upward_report_due})
     deadline_close(obj=interview, rule="interview.upward_report")
@@ -634,7 +750,7 @@ def interview_circulate(
     *, interview: Interview, actor: Any, circulated_on: datetime.date, text: str, filed_on: datetime.date | None
 ) -> Interview:
     """Art. 43: serious consequences → 通报, and 备案 with the superior authority."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "circulate")
     _check_step(interview, "circulate")
     if not (text or "").strip():
@@ -645,7 +761,7 @@ def interview_circulate(
     interview.circulated_on = circulated_on
     interview.circular_text = text.strip()
     interview.filed_on = filed_on
-    interview.save()
+    _save(interview, "serious_consequences", "circulated_on", "circular_text", "filed_on")
     _record(interview, "circulate", actor, {"circulated_on": circulated_on.isoformat(),
                                             "filed_on": filed_on.isoformat() if filed_on else None})
     return interview
@@ -657,7 +773,7 @@ def interview_form_update(
     recorded_on: datetime.date | None, conclusion: str, remarks: str,
 ) -> Interview:
     """The 登记表's later rows: 整改落实情况记录 (记录人, 时间), 结论意见, 备注."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "verify")
     if interview.status in (Status.TRIGGERED, Status.APPROVED, Status.NOTIFIED, Status.CANCELLED):
         raise ValidationError(_("约谈进行后才能填写整改落实情况和结论意见（第四十七条（五））。"))
@@ -666,7 +782,8 @@ def interview_form_update(
     interview.rectification_recorded_on = recorded_on
     interview.conclusion = conclusion.strip()
     interview.remarks = remarks.strip()
-    interview.save()
+    _save(interview, "rectification_record", "rectification_recorder", "rectification_recorded_on", "conclusion",
+          "remarks")
     _record(interview, "form", actor)
     return interview
 
@@ -674,14 +791,19 @@ def interview_form_update(
 @transaction.atomic
 def interview_cancel(*, interview: Interview, actor: Any, reason: str) -> Interview:
     """A 约谈 not yet held may be withdrawn, with its reason; nothing is deleted."""
-    _lock(interview)
+    interview = _lock(interview)
     _require_organiser(actor, interview, "cancel")
     _check_step(interview, "cancel")
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("撤销约谈须写明原因。")]})
     interview.cancel_reason = reason.strip()
+    fields = ["status", "cancel_reason"]
+    if interview.reconcile_required and not interview.reconcile_decision:
+        interview.reconcile_decision = "cancelled"
+        interview.reconcile_reason = reason.strip()
+        fields += ["reconcile_decision", "reconcile_reason"]
     _move(interview, Status.CANCELLED, actor, reason=reason.strip())
-    interview.save()
+    _save(interview, *fields)
     deadline_close(obj=interview)
     return interview
 
@@ -695,43 +817,154 @@ def half_year_summary_submit(*, summary: HalfYearSummary, actor: Any, submitted_
         raise PermissionDenied(_("只有市级卫生健康行政部门可以报送本行政区域约谈工作情况（第五十一条）。"))
     if submitted_on > timezone.localdate():
         raise ValidationError({"submitted_on": [_("报送日期不能晚于今天。")]})
+    from interviews.selectors import half_year_interviews
+
     summary.submitted_on = submitted_on
     summary.submitted_by = actor
     summary.note = note.strip()
-    summary.save()
+    # An empty half-year is reported as such (Art. 51 asks for the report either way).
+    summary.empty = not half_year_interviews(summary.authority, summary.year, summary.half).exists()
+    summary.save(update_fields=["submitted_on", "submitted_by", "note", "empty", "updated_at"])
     transition_record(obj=summary, from_status="due", to_status="submitted", actor=actor,
-                      data={"submitted_on": submitted_on.isoformat(), "late": submitted_on > summary.due_on})
+                      data={"submitted_on": submitted_on.isoformat(), "late": submitted_on > summary.due_on,
+                            "empty": summary.empty})
     deadline_close(obj=summary, rule="interview.half_year_summary")
     return summary
 
 
-FIELD_OF_RULE = {
-    "interview.hold_by": ("hold_by", "hold_by_confirmed"),
-    "interview.report_due": ("rectification_report_due", "rectification_report_due_confirmed"),
-    "interview.upward_report": ("upward_report_due", "upward_report_due_confirmed"),
-}
+@transaction.atomic
+def interview_reconcile(*, interview: Interview, actor: Any, keep: bool, reason: str) -> Interview:
+    """Art. 45 (三): the event that opened this 约谈 on the reporter's level was classified below G; the
+    organiser decides to keep it (another ground still holds) or cancel it, with a reason either way."""
+    interview = _lock(interview)
+    _require_organiser(actor, interview, "cancel")
+    if not interview.reconcile_required or interview.reconcile_decision:
+        raise ValidationError(_("该约谈没有待核对的启动依据（第四十五条（三））。"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("请写明继续或撤销约谈的理由（第四十五条）。")]})
+    if not keep:
+        return interview_cancel(interview=interview, actor=actor, reason=reason)
+    interview.reconcile_decision = "kept"
+    interview.reconcile_reason = reason.strip()
+    _save(interview, "reconcile_decision", "reconcile_reason")
+    _record(interview, "reconcile", actor, {"decision": "kept"}, reason=reason.strip())
+    return interview
 
 
 @transaction.atomic
-def interview_dates_resync(*, year: int | None = None) -> int:
-    """Copy recomputed Deadline dates back onto the interviews after a year's schedule is entered.
+def interview_trigger_rebase(*, interview: Interview, trigger_date: datetime.date, basis: str) -> Interview:
+    """Art. 45 (三): an event-triggered 约谈 opened on the reporter's level, confirmed by the quality office's
+    classification, counts its 30 working days from that classification; the move is logged."""
+    interview = _lock(interview)
+    if not interview.trigger_provisional:
+        return interview
+    interview.trigger_provisional = False
+    interview.trigger_basis = basis[:300]
+    fields = ["trigger_provisional", "trigger_basis"]
+    if interview.status == Status.TRIGGERED and trigger_date != interview.trigger_date:
+        old, old_hold = interview.trigger_date, interview.hold_by
+        hold = dl.hold_by(trigger_date)
+        interview.trigger_date, interview.hold_by, interview.hold_by_confirmed = trigger_date, hold.date, hold.confirmed
+        fields += ["trigger_date", "hold_by", "hold_by_confirmed"]
+        deadline_open(
+            obj=interview, rule=_rule(interview, "hold_by"), label=f"组织约谈：{interview.institution.name}",
+            article="第四十五条", due_on=hold.date, confirmed=hold.confirmed, basis_date=trigger_date,
+            workdays=HOLD_WORKDAYS, institution=interview.institution, authority=interview.organiser,
+            url=_url(interview),
+        )
+        _record(interview, "trigger_rebased", None, {
+            "old_trigger_date": old.isoformat(), "trigger_date": trigger_date.isoformat(),
+            "old_hold_by": old_hold.isoformat(), "hold_by": hold.date.isoformat(), "confirmed": hold.confirmed,
+        }, reason=basis)
+    _save(interview, *fields)
+    return interview
 
-    qms.core's deadlines_recompute_for_year moves the Deadline rows only; the interview keeps its own copy
-    of each date for its pages and the 登记表, so the copies follow here. Returns how many interviews changed.
-    """
-    from django.contrib.contenttypes.models import ContentType
 
-    from qms.core.models import Deadline
+def interview_event_downgraded(*, interview: Interview, event: Any, note: str) -> None:
+    """Called (in the classification's transaction) when the event that triggered this 约谈 on the reporter's
+    level is classified below G: the interview shows the mismatch, its 存在的主要问题 no longer says G级,
+    and the organiser's officials are told at once."""
+    from qms.notifications.services import notify
 
-    rows = Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Interview), rule__in=FIELD_OF_RULE,
-                                   done_at__isnull=True)
+    interview = _lock(interview)
+    if interview.status not in (Status.TRIGGERED, Status.APPROVED, Status.NOTIFIED) or interview.reconcile_required:
+        return
+    old_problems = interview.problems
+    interview.reconcile_required = True
+    interview.reconcile_note = note
+    interview.trigger_provisional = False
+    # The 存在的主要问题 now says what the classification found; the first text stays in the history.
+    interview.problems = note[:5000]
+    _save(interview, "reconcile_required", "reconcile_note", "trigger_provisional", "problems")
+    _record(interview, "event_downgraded", None, {"event": event.pk, "old_problems": old_problems}, reason=note)
+    from organizations.models import Membership
+
+    if interview.internal:
+        recipients = Membership.objects.filter(
+            institution=interview.institution, is_active=True,
+            role__in=[Membership.Role.QUALITY_OFFICE, Membership.Role.PRINCIPAL, Membership.Role.DEPUTY],
+        ).values_list("user_id", flat=True)
+    else:
+        recipients = Membership.objects.filter(
+            authority=interview.organiser, role=Membership.Role.OFFICIAL, is_active=True
+        ).values_list("user_id", flat=True)
+    notify(
+        recipients=list(recipients), rule="interview.event_downgraded", article="第四十五条（三）",
+        subject=_("约谈启动依据变化：%(ref)s") % {"ref": interview.reference},
+        body=note + _("请决定继续约谈或撤销，并写明理由（第四十五条）。"),
+        obj=interview, url=_url(interview), period_key=f"event:{event.pk}",
+    )
+
+
+INTERVIEW_DATES = (
+    # (date field, confirmed field, statuses in which it is still open, how it is computed)
+    ("hold_by", "hold_by_confirmed", BEFORE_HELD, lambda i: dl.hold_by(i.trigger_date)),
+    ("earliest_hold_on", "earliest_hold_on_confirmed", frozenset({Status.NOTIFIED}),
+     lambda i: dl.earliest_interview_date(i.notified_on) if i.notified_on else None),
+    ("rectification_report_due", "rectification_report_due_confirmed", frozenset({Status.RECTIFYING}),
+     lambda i: dl.rectification_report_due(i.rectification_deadline) if i.rectification_deadline else None),
+    ("upward_report_due", "upward_report_due_confirmed", OPEN_STATUSES | {Status.CLOSED},
+     lambda i: dl.upward_report_due(timezone.localtime(i.held_at).date())
+     if i.upward_report_due and i.held_at and not i.upward_reported_on else None),
+)
+
+
+@transaction.atomic
+def interview_dates_recompute(*, year: int | None = None, reason: str = "", actor: Any = None) -> int:
+    """The calendar hook: recompute every stored legal date of the open interviews that a schedule change
+    moves (hold-by Art. 45, earliest interview date Art. 46 (二), report due Art. 50, upward report Art. 51),
+    with its confirmed flag, and log each move. Returns how many interviews changed."""
+    changed = 0
+    qs = Interview.objects.select_for_update(of=("self",)).filter(status__in=OPEN_STATUSES | {Status.CLOSED})
     if year is not None:
-        rows = rows.filter(due_on__year__in=[year, year + 1])
-    changed = set()
-    for d in rows:
-        date_field, flag_field = FIELD_OF_RULE[d.rule]
-        n = Interview.objects.filter(pk=d.object_id).exclude(**{date_field: d.due_on, flag_field: d.confirmed}).update(
-            **{date_field: d.due_on, flag_field: d.confirmed}, updated_at=timezone.now())
-        if n:
-            changed.add(d.object_id)
-    return len(changed)
+        first = datetime.date(year, 1, 1)
+        qs = qs.filter(trigger_date__lte=datetime.date(year, 12, 31)).filter(
+            models.Q(hold_by__gte=first) | models.Q(rectification_report_due__gte=first)
+            | models.Q(upward_report_due__gte=first) | models.Q(earliest_hold_on__gte=first)
+            | models.Q(hold_by_confirmed=False) | models.Q(rectification_report_due_confirmed=False)
+            | models.Q(upward_report_due_confirmed=False) | models.Q(earliest_hold_on_confirmed=False)
+        )
+    for interview in qs:
+        fields, moves = [], {}
+        for date_field, flag_field, statuses, compute in INTERVIEW_DATES:
+            if interview.status not in statuses:
+                continue
+            result = compute(interview)
+            if result is None:
+                continue
+            old = getattr(interview, date_field)
+            if (old, getattr(interview, flag_field)) != (result.date, result.confirmed):
+                setattr(interview, date_field, result.date)
+                setattr(interview, flag_field, result.confirmed)
+                fields += [date_field, flag_field]
+                moves[date_field] = {"old": str(old), "new": result.date.isoformat(), "confirmed": result.confirmed}
+        if fields:
+            _save(interview, *fields)
+            _record(interview, "calendar", actor, moves, reason=reason or _("节假日安排变更后重新计算"))
+            changed += 1
+    return changed
+
+
+def interview_dates_resync(*, year: int | None = None, **_kwargs: Any) -> int:
+    """The older name of interview_dates_recompute."""
+    return interview_dates_recompute(year=year, **_kwargs)

@@ -31,6 +31,7 @@ from interviews.selectors import (
     interview_detail_queryset,
     late_below,
     next_due,
+    next_due_confirmed,
     overdue_q,
     visible_interviews,
 )
@@ -41,13 +42,14 @@ from qms.core.selectors import deadlines_for, history_for
 from qms.uploads import download_response
 
 SUBJECT_KINDS = ["explanation", "plan", "report", "other"]
-ORGANISER_KINDS = ["investigation", "notice_proof", "record", "verification", "circular", "other"]
+ORGANISER_KINDS = ["investigation", "notice_proof", "record", "signed_form", "verification", "circular", "other"]
 
 
 def _annotate(rows: list[Interview]) -> list[Interview]:
     today = timezone.localdate()
     for row in rows:
         row.next_label, row.next_date = next_due(row)
+        row.next_confirmed = next_due_confirmed(row)
         row.late = row.overdue_reasons(today)
     return rows
 
@@ -160,6 +162,8 @@ def _forms(request: HttpRequest, interview: Interview) -> dict[str, Any]:
             "remarks": interview.remarks})
     if org and st in STEPS["cancel"][0]:
         out["cancel"] = f.CancelForm()
+    if org and interview.reconcile_required and not interview.reconcile_decision and st in STEPS["cancel"][0]:
+        out["reconcile"] = f.ReconcileForm()
     if st != Status.CANCELLED and (org or subj):
         kinds = sorted(set((ORGANISER_KINDS if org else []) + (SUBJECT_KINDS if subj else [])),
                        key=lambda k: InterviewDocument.Kind.values.index(k))
@@ -184,6 +188,7 @@ def _detail(request: HttpRequest, interview: Interview, bound: tuple[str, Any] |
         "history": _history(interview),
         "overdue": interview.overdue_reasons(),
         "next_due": next_due(interview),
+        "next_due_confirmed": next_due_confirmed(interview),
         "may_approve": interview.status == Status.TRIGGERED and can_approve(request.user, interview)
         and not services.own_trigger_blocked(interview, request.user),
         "approve_own_trigger": interview.status == Status.TRIGGERED and interview.created_by_id == request.user.pk
@@ -224,8 +229,14 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _h_approve(request: HttpRequest, interview: Interview, form: Any) -> str:
-    services.interview_approve(interview=interview, actor=request.user)
+    services.interview_approve(interview=interview, actor=request.user, approved_on=form.cleaned_data.get("approved_on"))
     return _("已批准约谈（第四十六条）。")
+
+
+def _h_reconcile(request: HttpRequest, interview: Interview, form: Any) -> str:
+    d = form.cleaned_data
+    services.interview_reconcile(interview=interview, actor=request.user, keep=d["decision"] == "keep", reason=d["reason"])
+    return _("已记录对启动依据的决定（第四十五条）。")
 
 
 def _h_investigate(request: HttpRequest, interview: Interview, form: Any) -> str:
@@ -249,7 +260,8 @@ def _h_hold(request: HttpRequest, interview: Interview, form: Any) -> str:
         interview=interview, actor=request.user, held_at=d["held_at"], interviewers=form.people("iv", "head"),
         interviewees=form.people("ie", "principal"), record=d["record"], problem_scale=d["problem_scale"],
         rectification_deadline=d["rectification_deadline"], record_reasons=d["record_reasons"],
-        record_explanation=d["record_explanation"], record_requirements=d["record_requirements"])
+        record_explanation=d["record_explanation"], record_requirements=d["record_requirements"],
+        form_signed=d["form_signed"], form_unsigned_reason=d["form_unsigned_reason"])
     return _("已记录约谈，进入整改阶段。")
 
 
@@ -262,7 +274,8 @@ def _h_report(request: HttpRequest, interview: Interview, form: Any) -> str:
     if form.cleaned_data.get("file"):
         services.interview_document_add(interview=interview, actor=request.user, kind="report",
                                         upload=form.cleaned_data["file"])
-    services.interview_report(interview=interview, actor=request.user, text=form.cleaned_data["text"])
+    services.interview_report(interview=interview, actor=request.user, text=form.cleaned_data["text"],
+                              submitted_on=form.cleaned_data.get("submitted_on"))
     return _("已提交书面整改报告（第五十条）。")
 
 
@@ -319,16 +332,15 @@ def _bind(step: str, request: HttpRequest, interview: Interview) -> Any:
         return f.DocumentForm(data, files, kinds=kinds)
     classes = {"investigate": f.InvestigateForm, "notify": f.NotifyForm, "hold": f.HoldForm, "report": f.ReportForm,
                "verify": f.VerifyForm, "press": f.PressForm, "upward": f.UpwardForm, "circulate": f.CirculateForm,
-               "form": f.RegistrationForm, "cancel": f.CancelForm}
-    if step == "approve":
-        return None
+               "form": f.RegistrationForm, "cancel": f.CancelForm, "approve": f.ApproveForm,
+               "reconcile": f.ReconcileForm}
     return classes[step](data, files)
 
 
 HANDLERS: dict[str, Callable[[HttpRequest, Interview, Any], str]] = {
     "approve": _h_approve, "investigate": _h_investigate, "notify": _h_notify, "hold": _h_hold, "plan": _h_plan,
     "report": _h_report, "documents": _h_documents, "verify": _h_verify, "press": _h_press, "upward": _h_upward,
-    "circulate": _h_circulate, "form": _h_form, "cancel": _h_cancel,
+    "circulate": _h_circulate, "form": _h_form, "cancel": _h_cancel, "reconcile": _h_reconcile,
 }
 
 

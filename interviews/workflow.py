@@ -41,8 +41,8 @@ class Verification(models.TextChoices):
 # step -> (from statuses, to status)
 STEPS: dict[str, tuple[frozenset[str], str]] = {
     "approve": (frozenset({Status.TRIGGERED}), Status.APPROVED),
-    # Art. 46 (一): the experts' investigation happens between approval and the interview.
-    "investigate": (frozenset({Status.TRIGGERED, Status.APPROVED, Status.NOTIFIED}), ""),
+    # Art. 46 (一) begins 批准后: the experts investigate after approval, before the interview, never on a triggered case.
+    "investigate": (frozenset({Status.APPROVED, Status.NOTIFIED}), ""),
     "notify": (frozenset({Status.APPROVED, Status.NOTIFIED}), Status.NOTIFIED),
     "explain": (frozenset({Status.NOTIFIED}), ""),
     "hold": (frozenset({Status.NOTIFIED}), Status.RECTIFYING),

@@ -65,7 +65,7 @@ class QualityGroupAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "authority", "institution", "department", "title", "is_head", "is_active"]
-    list_filter = ["role", "is_head", "is_active", "authority", "institution"]
+    list_display = ["user", "role", "authority", "institution", "department", "title", "is_leader", "is_head", "is_active"]
+    list_filter = ["role", "is_leader", "is_head", "is_active", "authority", "institution"]
     search_fields = ["user__username", "user__first_name", "title"]
     autocomplete_fields = ["user"]

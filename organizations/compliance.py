@@ -66,6 +66,13 @@ def structure_breaches(institution: Institution) -> list[Breach]:
                 breaches.append(Breach(_("第九条"), _("未设%(function)s职能部门，委员会缺少其负责人。") % {"function": label}))
             elif not any(d.head_id and d.head_id in member_ids for d in depts):
                 breaches.append(Breach(_("第九条"), _("%(function)s部门负责人不是医疗质量管理委员会委员。") % {"function": label}))
+        # Art. 9: 委员由……相关职能部门负责人以及业务科室负责人组成: the business-department heads sit on it too.
+        business = [d for d in departments if d.kind == Department.Kind.BUSINESS]
+        if business and not any(d.head_id and d.head_id in member_ids for d in business):
+            breaches.append(Breach(
+                _("第九条"),
+                _("医疗质量管理委员会委员中没有业务科室负责人（第九条：委员由相关职能部门负责人以及业务科室负责人组成）。"),
+            ))
 
     for dept in departments:
         if dept.kind != Department.Kind.BUSINESS:

@@ -89,14 +89,15 @@ def _user(ctx: DemoContext, username: str, name: str, *, login: bool = True, ema
     return user
 
 
-def _member(user: UserType, role: str, *, authority=None, institution=None, department=None, title="", is_head=False):  # noqa: ANN001, ANN202
+def _member(user: UserType, role: str, *, authority=None, institution=None, department=None, title="", is_head=False,  # noqa: ANN001, ANN202
+            is_leader=False):
     Membership.objects.update_or_create(
         user=user,
         role=role,
         authority=authority,
         institution=institution,
         department=department,
-        defaults={"title": title, "is_head": is_head, "is_active": True},
+        defaults={"title": title, "is_head": is_head, "is_leader": is_leader, "is_active": True},
     )
 
 
@@ -205,12 +206,19 @@ def seed(ctx: DemoContext) -> None:
     nurse = _user(ctx, "staff_nurse", "刘芳")
     _member(nurse, Membership.Role.STAFF, institution=h001, department=ctx.dept("H001", "CARD"), title="心血管内科护士")
 
+    # Art. 46: the authority's 负责人 approves a 约谈; the division head may lead it (Art. 46 (三)) but not approve.
+    leader = _user(ctx, "leader_jn", "韩立明")
+    _member(leader, Membership.Role.OFFICIAL, authority=jn, title="济南市卫生健康委员会分管副主任", is_leader=True)
     oj = _user(ctx, "official_jn", "赵强")
     _member(oj, Membership.Role.OFFICIAL, authority=jn, title="济南市卫生健康委医政医管处处长", is_head=True)
     oj2 = _user(ctx, "official_jn2", "孙伟")
     _member(oj2, Membership.Role.OFFICIAL, authority=jn, title="济南市卫生健康委医政医管处科员")
     olx = _user(ctx, "official_lx", "周军")
-    _member(olx, Membership.Role.OFFICIAL, authority=lx, title="历下区卫生健康局局长", is_head=True)
+    _member(olx, Membership.Role.OFFICIAL, authority=lx, title="历下区卫生健康局局长", is_leader=True, is_head=True)
+    admin = _user(ctx, "sysadmin", "系统管理员")
+    if not (admin.is_staff and admin.is_superuser):
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
 
     his = _user(ctx, "his_h001", "H001 HIS 接口")
     _member(his, Membership.Role.HIS, institution=h001, title="HIS 系统账号")

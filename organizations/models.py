@@ -263,8 +263,13 @@ class Membership(models.Model):
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("科室")
     )
     title = models.CharField(_("职务"), max_length=100, blank=True)
+    # Art. 46 separates two posts: the authority's 负责人 (its director, or the deputy director in charge)
+    # approves a 约谈; a division's 主要负责人 (处长/科长) may lead one (Art. 46 (三)) but not approve it.
+    is_leader = models.BooleanField(
+        _("行政部门负责人"), default=False, help_text=_("本级卫生健康行政部门主任或分管副主任：批准约谈（第四十六条）")
+    )
     is_head = models.BooleanField(
-        _("负责人"), default=False, help_text=_("行政部门负责人或相关处（科）室负责人：可审批约谈（第四十六条）")
+        _("处（科）室主要负责人"), default=False, help_text=_("相关处（科）室主要负责人：可作为约谈人负责人，不能批准约谈（第四十六条（三））")
     )
     is_active = models.BooleanField(_("有效"), default=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -23,7 +23,7 @@ class Scope:
     department_institution_ids: frozenset[int]  # the hospitals of those departments
     authority_ids: frozenset[int]  # the official's authorities and all below them
     official_institution_ids: frozenset[int]  # hospitals registered with those authorities
-    head_authority_ids: frozenset[int]  # authorities where the user is head (may approve 约谈)
+    head_authority_ids: frozenset[int]  # authorities where the user is its 负责人 (approves 约谈, Art. 46)
     roles: frozenset[str]
 
     @property
@@ -74,12 +74,12 @@ def get_scope(user) -> Scope:  # noqa: ANN001
     head_authorities: set[int] = set()
     roles: set[str] = set()
     for m in Membership.objects.filter(user=user, is_active=True).values(
-        "role", "authority_id", "institution_id", "department_id", "is_head"
+        "role", "authority_id", "institution_id", "department_id", "is_leader"
     ):
         roles.add(m["role"])
         if m["authority_id"]:
             authority_roots.add(m["authority_id"])
-            if m["is_head"]:
+            if m["is_leader"]:  # Art. 46: only the authority's 负责人 approves, not a division head
                 head_authorities.add(m["authority_id"])
         elif m["role"] in Membership.DEPARTMENT_LEVEL and m["department_id"]:
             department_ids.add(m["department_id"])
@@ -196,7 +196,9 @@ def user_roles_display(user) -> list[str]:  # noqa: ANN001
     for m in rows:
         place = m.authority or m.institution
         where = f"{place}" + (f" · {m.department}" if m.department_id else "")
-        role = str(m.get_role_display()) + (gettext("（负责人）") if m.is_head else "")
+        role = str(m.get_role_display()) + (
+            gettext("（负责人）") if m.is_leader else gettext("（处室负责人）") if m.is_head else ""
+        )
         out.append(f"{where} · {m.title or role}")
     return out
 

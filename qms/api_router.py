@@ -17,7 +17,7 @@ import rectifications.api.urls
 import safety_info.api.urls
 import staff.api.urls
 from organizations.api.views import DepartmentViewSet, InstitutionViewSet
-from qms.workdays.api import AddWorkdaysView
+from qms.workdays.api import AddWorkdaysView, CalendarYearView
 
 router = DefaultRouter()
 router.register("institutions", InstitutionViewSet, basename="institution")
@@ -26,6 +26,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 extra_urls = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("calendar/add-workdays/", AddWorkdaysView.as_view(), name="api-add-workdays"),
+    path("calendar/years/<int:year>/", CalendarYearView.as_view(), name="api-calendar-year"),
 ]
 
 # Each app's api/urls.py defines register(router) -> list of extra paths.

@@ -45,8 +45,9 @@ def register_agenda_source(fn: Callable[..., list[dict]]) -> None:
         AGENDA_SOURCES.append(fn)
 
 
-# fn(*, year) called after a year's schedule is entered and the open Deadline rows are recomputed, so an app
-# that keeps its own copy of a deadline date (the interview's pages and 登记表) can follow.
+# fn(*, year, reason, actor) called, in the same transaction, after a year's schedule changes (qms.workdays.
+# services is the only writer) and the open Deadline rows are recomputed, so an app that keeps its own copy of
+# a legal date (the interview's dates, the monthly report's due date) recomputes it and logs each move.
 CALENDAR_HOOKS: list[Callable[..., Any]] = []
 
 

@@ -32,14 +32,19 @@ def _static_fetcher(url: str, *args: Any, **kwargs: Any) -> dict:
     raise ValueError(f"PDFs fetch nothing from outside: {url}")
 
 
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+def render_document(template: str, context: dict[str, Any]) -> Any:
+    """The laid-out document (weasyprint.Document): its .pages can be counted before writing the PDF."""
     from django.utils import translation
     from weasyprint import HTML
 
     # Documents are archived for the regulator in Chinese, whatever language the requesting user reads.
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template, context)
-    return HTML(string=html, base_url="static:", url_fetcher=_static_fetcher).write_pdf()
+    return HTML(string=html, base_url="static:", url_fetcher=_static_fetcher).render()
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    return render_document(template, context).write_pdf()
 
 
 def checksum(data: bytes) -> str:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from interviews.models import Interview, InterviewDocument, Participant, RectificationMeasure
-from interviews.selectors import next_due
+from interviews.selectors import next_due, next_due_confirmed
 from interviews.workflow import Ground, ProblemScale
 
 
@@ -34,18 +34,24 @@ class InterviewSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     next_due = serializers.SerializerMethodField()
     next_due_label = serializers.SerializerMethodField()
+    next_due_confirmed = serializers.SerializerMethodField()
+    form_signed = serializers.BooleanField(source="record_form_signed", read_only=True,
+                                           help_text="Art. 47 (五): as recorded; never assumed")
+    form_unsigned_reason = serializers.CharField(source="record_form_unsigned_reason", read_only=True)
 
     class Meta:
         model = Interview
         fields = [
             "id", "reference", "institution", "organiser", "internal", "trigger_ground", "trigger_date", "problems",
-            "status", "hold_by", "hold_by_confirmed", "approved_at", "notified_on", "earliest_hold_on",
+            "status", "trigger_basis", "hold_by", "hold_by_confirmed", "approved_at", "approved_on", "notified_on",
+            "earliest_hold_on",
             "earliest_hold_on_confirmed", "scheduled_at", "location", "notice_content", "held_at", "problem_scale",
             "rectification_deadline", "rectification_deadline_limit", "rectification_report_due",
             "rectification_report_due_confirmed", "upward_report_due", "upward_report_due_confirmed",
-            "upward_reported_on", "report_submitted_at", "verification", "press_count", "serious_consequences",
-            "circulated_on", "filed_on", "cancel_reason", "overdue", "next_due", "next_due_label", "created_at",
-            "updated_at",
+            "upward_reported_on", "report_submitted_at", "report_submitted_on", "verification", "press_count",
+            "serious_consequences", "circulated_on", "filed_on", "cancel_reason", "form_signed", "form_unsigned_reason",
+            "reconcile_required", "reconcile_note", "reconcile_decision", "reconcile_reason", "overdue", "next_due",
+            "next_due_label", "next_due_confirmed", "created_at", "updated_at",
         ]
 
     def get_overdue(self, obj: Interview) -> list[str]:
@@ -57,6 +63,9 @@ class InterviewSerializer(serializers.ModelSerializer):
 
     def get_next_due_label(self, obj: Interview) -> str:
         return next_due(obj)[0]
+
+    def get_next_due_confirmed(self, obj: Interview) -> bool:
+        return next_due_confirmed(obj)
 
 
 class InterviewDetailSerializer(InterviewSerializer):
@@ -85,6 +94,16 @@ class InterviewCreateSerializer(serializers.Serializer):
         if value > timezone.localdate():
             raise serializers.ValidationError("启动日期不能晚于今天。")
         return value
+
+
+class ApproveSerializer(serializers.Serializer):
+    approved_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                        help_text="default today; not before trigger_date, not after today (Art. 46)")
+
+
+class ReconcileSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["keep", "cancel"])
+    reason = serializers.CharField(max_length=2000)
 
 
 class NotifySerializer(serializers.Serializer):
@@ -117,6 +136,8 @@ class HoldSerializer(serializers.Serializer):
     record_reasons = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     record_explanation = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     record_requirements = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    form_signed = serializers.BooleanField(required=False, default=False, help_text="Art. 47 (五): signed by the interviewee")
+    form_unsigned_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class InvestigateSerializer(serializers.Serializer):
@@ -141,6 +162,8 @@ class PlanSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    submitted_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="the day the report reached the authority (Art. 50), default today")
 
 
 class VerifySerializer(serializers.Serializer):

@@ -113,11 +113,24 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         return self._done(interview, status.HTTP_201_CREATED)
 
-    @extend_schema(**_step(None, "批准约谈（第四十六条）", "只有组织约谈的卫生健康行政部门负责人可以批准。"))
+    @extend_schema(**_step(s.ApproveSerializer, "批准约谈（第四十六条）",
+                           "只有组织约谈的卫生健康行政部门负责人（主任或分管副主任）可以批准；处（科）室负责人不能。"
+                           "`approved_on` 默认今天，不早于启动日期、不晚于今天（补录纸质批准）。"))
     @action(detail=True, methods=["post"])
     @idempotent
     def approve(self, request: Request, pk: str) -> Response:
-        return self._done(services.interview_approve(interview=self.get_object(), actor=request.user))
+        d = self._input(s.ApproveSerializer, request)
+        return self._done(services.interview_approve(
+            interview=self.get_object(), actor=request.user, approved_on=d["approved_on"]))
+
+    @extend_schema(**_step(s.ReconcileSerializer, "核对启动依据：继续或撤销（第四十五条（三））",
+                           "触发约谈的不良事件被定为G级以下时，组织约谈的部门决定继续（keep）或撤销（cancel），须写明理由。"))
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def reconcile(self, request: Request, pk: str) -> Response:
+        d = self._input(s.ReconcileSerializer, request)
+        return self._done(services.interview_reconcile(
+            interview=self.get_object(), actor=request.user, keep=d["decision"] == "keep", reason=d["reason"]))
 
     @extend_schema(**_step(s.InvestigateSerializer, "专家调查核实与归因分析（第四十六条（一））"))
     @action(detail=True, methods=["post"])
@@ -151,6 +164,7 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             record=d["record"], problem_scale=d["problem_scale"], rectification_deadline=d["rectification_deadline"],
             record_introductions=d["record_introductions"], record_reasons=d["record_reasons"],
             record_explanation=d["record_explanation"], record_requirements=d["record_requirements"],
+            form_signed=d["form_signed"], form_unsigned_reason=d["form_unsigned_reason"],
         ))
 
     @extend_schema(**_step(s.PlanSerializer, "提交整改方案（第四十九条）"))
@@ -175,7 +189,8 @@ class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @idempotent
     def report(self, request: Request, pk: str) -> Response:
         d = self._input(s.ReportSerializer, request)
-        return self._done(services.interview_report(interview=self.get_object(), actor=request.user, text=d["text"]))
+        return self._done(services.interview_report(interview=self.get_object(), actor=request.user, text=d["text"],
+                                                    submitted_on=d["submitted_on"]))
 
     @extend_schema(**_step(s.VerifySerializer, "核查整改并办结（第五十条）"))
     @action(detail=True, methods=["post"])

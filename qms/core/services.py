@@ -92,17 +92,24 @@ def deadline_close(*, obj: models.Model, rule: str | None = None, at: dt.datetim
 
 
 @transaction.atomic
-def deadlines_recompute_for_year(*, year: int) -> list[tuple[int, dt.date | None, dt.date]]:
-    """After a year's schedule is entered, recompute the open working-day deadlines that fall in it.
+def deadlines_recompute_for_year(
+    *, year: int, reason: str = "", actor: Any = None
+) -> list[tuple[int, dt.date | None, dt.date]]:
+    """After a year's schedule changes, recompute the open working-day deadlines whose counting runs into it.
 
+    A deadline counts the working days in (basis_date, due_on]; any change to a day of `year` can move it
+    when that span touches the year (a correction inside a covered year too), and an unconfirmed one may
+    now be confirmed. Then every app's CALENDAR_HOOKS recompute their stored copies of legal dates.
     Returns (deadline id, old date, new date) for each one that moved; each change is logged.
     """
     from qms.workdays import add_workdays
 
+    reason = reason or f"{year}年节假日安排录入后重新计算"
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     changed = []
     open_rows = Deadline.objects.select_for_update().filter(
         done_at__isnull=True, workdays__isnull=False, basis_date__isnull=False
-    ).filter(models.Q(due_on__year=year) | models.Q(confirmed=False))
+    ).filter(models.Q(basis_date__lte=last, due_on__gte=first) | models.Q(confirmed=False))
     for deadline in open_rows:
         result = add_workdays(deadline.basis_date, deadline.workdays)
         if result.date != deadline.due_on or result.confirmed != deadline.confirmed:
@@ -114,7 +121,8 @@ def deadlines_recompute_for_year(*, year: int) -> list[tuple[int, dt.date | None
                 obj=deadline,
                 from_status=str(old),
                 to_status=str(result.date),
-                reason=f"{year}年节假日安排录入后重新计算",
+                actor=actor,
+                reason=reason,
                 data={"rule": deadline.rule, "confirmed": result.confirmed},
                 institution=deadline.institution,
             )
@@ -122,5 +130,5 @@ def deadlines_recompute_for_year(*, year: int) -> list[tuple[int, dt.date | None
     from qms.extensions import CALENDAR_HOOKS
 
     for hook in CALENDAR_HOOKS:
-        hook(year=year)
+        hook(year=year, reason=reason, actor=actor)
     return changed

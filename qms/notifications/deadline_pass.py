@@ -69,6 +69,7 @@ class Directory:
     inst_principal: dict[int, int | None] = field(default_factory=dict)
     inst_chair: dict[int, int | None] = field(default_factory=dict)
     inst_quality: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    inst_deputies: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     dept_head: dict[int, int | None] = field(default_factory=dict)
     auth_parent: dict[int, int | None] = field(default_factory=dict)
     auth_officials: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -92,10 +93,10 @@ class Directory:
             d.inst_authority[iid] = aid
             d.inst_principal[iid] = pid
         d.inst_chair = dict(QualityCommittee.objects.filter(institution_id__in=inst_ids).values_list("institution_id", "chair_id"))
-        for iid, uid in Membership.objects.filter(
-            role=Membership.Role.QUALITY_OFFICE, is_active=True, institution_id__in=inst_ids
-        ).values_list("institution_id", "user_id"):
-            d.inst_quality[iid].append(uid)
+        for iid, uid, role in Membership.objects.filter(
+            role__in=[Membership.Role.QUALITY_OFFICE, Membership.Role.DEPUTY], is_active=True, institution_id__in=inst_ids
+        ).values_list("institution_id", "user_id", "role"):
+            (d.inst_quality if role == Membership.Role.QUALITY_OFFICE else d.inst_deputies)[iid].append(uid)
         d.dept_head = dict(Department.objects.filter(pk__in=set(department_ids)).values_list("id", "head_id"))
         auth_ids = set(authority_ids) | {a for a in d.inst_authority.values() if a}
         d.auth_parent = dict(Authority.objects.filter(pk__in=auth_ids).values_list("id", "parent_id"))
@@ -108,7 +109,7 @@ class Directory:
         candidates.update(u for u in d.inst_principal.values() if u)
         candidates.update(u for u in d.inst_chair.values() if u)
         candidates.update(u for u in d.dept_head.values() if u)
-        for users in (*d.inst_quality.values(), *d.auth_officials.values()):
+        for users in (*d.inst_quality.values(), *d.inst_deputies.values(), *d.auth_officials.values()):
             candidates.update(users)
         for uid, email in get_user_model().objects.filter(pk__in=candidates, is_active=True).values_list("id", "email"):
             d.active.add(uid)
@@ -137,6 +138,8 @@ class Directory:
                     out.add(head)
             elif kind == R.QUALITY_OFFICE:
                 out.update(self.inst_quality.get(institution_id, ()) if institution_id else ())
+            elif kind == R.DEPUTIES:
+                out.update(self.inst_deputies.get(institution_id, ()) if institution_id else ())
             elif kind == R.PRINCIPAL:
                 if institution_id and self.inst_principal.get(institution_id):
                     out.add(self.inst_principal[institution_id])
@@ -309,7 +312,8 @@ def missing_meeting_notifications(clock: Clock) -> tuple[list[Note], Directory, 
             continue
         for row in grid.get("rows", []):
             cells = row.get("cells") or []
-            if cells and cells[0].get("status") == "missing":
+            # Art. 12: a month met only by a meeting without its quorum is a gap too.
+            if cells and cells[0].get("status") in ("missing", "no_quorum"):
                 gaps.append((iid, row))
     if not gaps:
         return [], Directory(), {}
@@ -374,6 +378,16 @@ def _start(kind: str, today: dt.date | None, run_id: int | None) -> PassRun:
     )
 
 
+def _ensure_periodic_duties(today: dt.date) -> None:
+    """Duties that exist by the calendar alone, before anyone acts: Art. 51's half-year report of every city
+    authority (due 30 June / 31 December), with or without a 约谈 held. Guarded like the meeting grid."""
+    try:
+        from interviews.services import half_year_summaries_ensure
+    except ImportError:
+        return
+    half_year_summaries_ensure(today=today)
+
+
 def run_pass(
     *, kind: str, today: dt.date | None = None, now: dt.datetime | None = None, run_id: int | None = None,
     kick: bool = True,
@@ -390,6 +404,8 @@ def run_pass(
         repeat_days=max(1, int(getattr(settings, "QMS_OVERDUE_REPEAT_DAYS", 7))),
         repeat_hours=max(1, int(getattr(settings, "QMS_OVERDUE_REPEAT_HOURS", 24))),
     )
+    if kind == PassRun.Kind.DAILY:
+        _ensure_periodic_duties(today)
     try:
         qs = Deadline.objects.filter(done_at__isnull=True)
         if kind == PassRun.Kind.DAILY:

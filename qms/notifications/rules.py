@@ -15,6 +15,7 @@ RESPONSIBLE = "responsible"  # Deadline.responsible
 DEPARTMENT_HEAD = "department_head"  # Department.head (Art. 8: first responsible person of the department)
 QUALITY_OFFICE = "quality_office"  # Membership role quality_office of the hospital
 PRINCIPAL = "principal"  # Institution.principal (Art. 49: first responsible person of rectification)
+DEPUTIES = "deputies"  # the hospital's deputies in charge (分管负责人: Membership role deputy)
 COMMITTEE_CHAIR = "committee_chair"  # QualityCommittee.chair
 OFFICIALS = "officials"  # officials of the organising authority (the deadline's, else the hospital's registering one)
 PARENT_OFFICIALS = "parent_officials"  # officials of the authority above it (Art. 52)
@@ -98,6 +99,25 @@ RULES: dict[str, RuleSpec] = {
         remind=(QUALITY_OFFICE, COMMITTEE_CHAIR), overdue=(QUALITY_OFFICE, COMMITTEE_CHAIR),
     ),
 }
+
+# Art. 53: a hospital's internal 约谈 stays inside the hospital: its reminders and escalation go to the quality
+# office, the principal and the deputies in charge, never to a health commission (no OFFICIALS here).
+_INTERNAL = (RESPONSIBLE, QUALITY_OFFICE, PRINCIPAL, DEPUTIES)
+RULES.update({
+    "interview.internal.hold_by": RuleSpec(
+        "院内约谈组织期限（30个工作日）", "第五十三条、第四十五条", remind=_INTERNAL, overdue=_INTERNAL,
+        escalate=(PRINCIPAL, DEPUTIES), escalate_after=0, escalate_article="第五十三条",
+        escalate_text="院内约谈未按规定及时组织，报医疗机构主要负责人、分管负责人",
+    ),
+    "interview.internal.rectification": RuleSpec(
+        "院内约谈整改期限", "第五十三条、第四十七条（四）", remind=_INTERNAL, overdue=_INTERNAL,
+    ),
+    "interview.internal.report_due": RuleSpec(
+        "院内约谈书面整改报告期限", "第五十三条、第五十条", remind=_INTERNAL, overdue=_INTERNAL,
+        escalate=(PRINCIPAL, DEPUTIES), escalate_article="第五十三条",
+        escalate_text="院内约谈整改报告逾期未交，报医疗机构主要负责人、分管负责人",
+    ),
+})
 
 RULES["event.receive"] = RuleSpec(
     "不良事件受理期限", "第三十九条",

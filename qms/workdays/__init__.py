@@ -51,7 +51,7 @@ def _year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bool]:
         off.discard(day.date)
         on.discard(day.date)
         (on if day.is_workday else off).add(day.date)
-    confirmed = package is not None or CalendarYear.objects.filter(year=year).exists()
+    confirmed = package is not None or CalendarYear.objects.filter(year=year, complete=True).exists()
     entry = (now, frozenset(off), frozenset(on), confirmed)
     with _lock:
         _cache[year] = entry

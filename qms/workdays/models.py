@@ -8,6 +8,9 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
     source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
     entered_at = models.DateTimeField(auto_now_add=True)
+    # A year counts as confirmed only once its whole schedule is in (the PUT of API.md, or the administrator
+    # ticking this after entering the days one by one): a bare year row is not a published schedule.
+    complete = models.BooleanField(_("全年安排已录入"), default=False)
 
     class Meta:
         verbose_name = _("已录入节假日安排的年份")

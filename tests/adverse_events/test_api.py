@@ -122,7 +122,7 @@ def test_it_triggers_the_interview_for_a_g_level_report_once(personas, api, payl
     # classifying again at H does not open a second one
     qc = api(personas["qc_office"])
     qc.post(f"{URL}{event.pk}/receive/", {}, format="json")
-    assert qc.post(f"{URL}{event.pk}/classify/", {"severity_level": "H"}, format="json").status_code == 200
+    assert qc.post(f"{URL}{event.pk}/classify/", {"severity_level": "H", "reason": "复核为H级"}, format="json").status_code == 200
     assert Interview.objects.count() == 1
     listed = qc.get(URL).json()["results"][0]
     assert listed["interview_triggered"] is True

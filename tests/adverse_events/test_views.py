@@ -109,7 +109,11 @@ def test_it_runs_the_loop_on_the_event_page(client, report, personas):
     refused = client.post(f"/events/{event.pk}/classify/", {"event_type": event.event_type_id,
                                                             "severity_level": "X"})
     assert refused.status_code == 400
-    client.post(f"/events/{event.pk}/classify/", {"event_type": event.event_type_id, "severity_level": "G"})
+    # issue 12 item 16: E to G changes the reporter's level and needs a reason
+    assert client.post(f"/events/{event.pk}/classify/", {"event_type": event.event_type_id,
+                                                        "severity_level": "G"}).status_code == 400
+    client.post(f"/events/{event.pk}/classify/", {"event_type": event.event_type_id, "severity_level": "G",
+                                                  "reason": "复核为G级"})
     event.refresh_from_db()
     assert event.status == "classified" and event.interviews.count() == 1
     page = client.get(f"/events/{event.pk}/").content.decode()

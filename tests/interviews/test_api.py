@@ -17,6 +17,7 @@ HOLD = {
     "record": "约谈记录正文",
     "problem_scale": "general",
     "rectification_deadline": "2025-10-16",
+    "form_signed": True,  # Art. 47 (五): recorded as given; the default is now false (issue 12 item 10)
 }
 
 
@@ -31,9 +32,18 @@ def jn(api, personas):
 
 
 @pytest.fixture
-def notified(jn, api, personas):
+def leader(api, personas):
+    """Art. 46: the commission's 负责人 approves; official_jn (a division head) only leads."""
+    return api(personas["leader_jn"])
+
+
+APPROVED_ON = {"approved_on": "2025-09-02"}  # a paper approval entered afterwards (the trigger is 2025-09-01)
+
+
+@pytest.fixture
+def notified(jn, leader, api, personas):
     pk = create(api, personas["official_jn2"]).json()["id"]
-    assert jn.post(f"{URL}{pk}/approve/").status_code == 200
+    assert leader.post(f"{URL}{pk}/approve/", APPROVED_ON, format="json").status_code == 200
     r = jn.post(f"{URL}{pk}/notify/", {"notified_on": "2025-09-10", "scheduled_at": "2025-09-16T10:00:00+08:00",
                                         "location": "市卫健委会议室", "content": "约谈内容"}, format="json")
     assert r.status_code == 200, r.json()
@@ -91,7 +101,7 @@ def test_it_gives_a_county_interview_its_report_to_the_city(api, personas):
     lx = api(personas["official_lx"])
     pk = lx.post(URL, {"institution": "H002", "trigger_ground": 4, "trigger_date": "2025-09-01", "problems": "x"},
                  format="json").json()["id"]
-    lx.post(f"{URL}{pk}/approve/")
+    lx.post(f"{URL}{pk}/approve/", APPROVED_ON, format="json")
     lx.post(f"{URL}{pk}/notify/", {"notified_on": "2025-09-10", "scheduled_at": "2025-09-16T10:00:00+08:00",
                                     "location": "区卫健局", "content": "c"}, format="json")
     r = lx.post(f"{URL}{pk}/hold/", HOLD, format="json")
@@ -111,9 +121,9 @@ BAD_NOTICES = [
 
 
 @pytest.mark.parametrize(("change", "field", "article"), BAD_NOTICES)
-def test_it_refuses_a_bad_notice_and_changes_nothing(jn, api, personas, change, field, article):
+def test_it_refuses_a_bad_notice_and_changes_nothing(jn, leader, api, personas, change, field, article):
     pk = create(api, personas["official_jn"]).json()["id"]
-    jn.post(f"{URL}{pk}/approve/")
+    leader.post(f"{URL}{pk}/approve/", APPROVED_ON, format="json")
     before = snapshot(pk)
     body = {"notified_on": "2025-09-10", "scheduled_at": "2025-09-16T10:00:00+08:00", "location": "会议室",
             "content": "c", **change}
@@ -175,7 +185,9 @@ def test_it_lets_only_the_head_approve(api, personas):
     pk = create(api, personas["official_jn2"]).json()["id"]
     before = snapshot(pk)
     r = api(personas["official_jn2"]).post(f"{URL}{pk}/approve/")
-    assert r.status_code == 403 and "负责人批准（第四十六条）" in r.json()["detail"]
+    assert r.status_code == 403 and "批准，处（科）室负责人不能批准（第四十六条）" in r.json()["detail"]
+    # the division head (处长) may lead the interview but not approve it (Art. 46, 46 (三))
+    assert api(personas["official_jn"]).post(f"{URL}{pk}/approve/").status_code == 403
     r = api(personas["qc_office"]).post(f"{URL}{pk}/approve/")
     assert r.status_code == 403
     assert snapshot(pk) == before
@@ -234,10 +246,10 @@ def test_it_replays_an_idempotent_create(api, personas):
     assert client.post(URL, {**body, "problems": "y"}, format="json").status_code == 409
 
 
-def test_it_filters_the_list_by_status_and_updated_since(api, personas, jn):
+def test_it_filters_the_list_by_status_and_updated_since(api, personas, jn, leader):
     a = create(api, personas["official_jn"]).json()["id"]
     b = create(api, personas["official_jn"], trigger_date=dt.date.today().isoformat()).json()["id"]
-    jn.post(f"{URL}{b}/approve/")
+    leader.post(f"{URL}{b}/approve/")
     assert [r["id"] for r in jn.get(URL, {"status": "approved"}).json()["results"]] == [b]
     assert [r["id"] for r in jn.get(URL, {"status": "overdue"}).json()["results"]] == [a]  # hold-by 2025-10-17 passed
     assert jn.get(URL, {"status": "bogus"}).status_code == 400

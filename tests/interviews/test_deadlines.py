@@ -6,8 +6,6 @@ import pytest
 from interviews import deadlines as dl
 from interviews.services import interview_dates_resync, interview_trigger
 from qms.core.models import Deadline
-from qms.core.services import deadlines_recompute_for_year
-from qms.workdays import clear_cache
 
 D = dt.date
 pytestmark = pytest.mark.django_db  # the calendar reads administrators' corrections from the database
@@ -60,7 +58,7 @@ def test_it_gives_the_half_year_summary_dates():
 
 
 def test_it_marks_dates_in_an_unpublished_year_unconfirmed_and_recomputes_them_once_entered(demo, personas):
-    from qms.workdays.models import CalendarDay, CalendarYear
+    from qms.workdays.services import calendar_year_set
 
     assert dl.rectification_report_due(D(2026, 12, 31)) == dl.rectification_report_due(D(2026, 12, 31))
     fallback = dl.rectification_report_due(D(2026, 12, 31))
@@ -69,10 +67,8 @@ def test_it_marks_dates_in_an_unpublished_year_unconfirmed_and_recomputes_them_o
                                   problems="x", actor=personas["official_jn"])
     assert interview.hold_by_confirmed is False
     old = interview.hold_by
-    CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
-    CalendarYear.objects.create(year=2027, source="测试")
-    clear_cache()
-    deadlines_recompute_for_year(year=2027)
+    # issue 12: the schedule changes only through the calendar service, which recomputes in the same step
+    calendar_year_set(year=2027, holidays=[D(2027, 1, 1)], workdays=[], source="测试")
     row = Deadline.objects.get(rule="interview.hold_by", object_id=interview.pk)
     assert row.confirmed is True and row.due_on == old + dt.timedelta(days=1 if old.weekday() < 4 else 3)
     # the calendar hook has already copied the new date onto the interview; a second resync changes nothing

@@ -25,7 +25,7 @@ def held_interview(demo, personas):
     jn = personas["official_jn"]
     i = interview_trigger(institution=demo.institutions["H001"], ground=3, trigger_date=dt.date(2025, 9, 1),
                           problems="抗凝药物双人核对缺失致消化道大出血", actor=jn)
-    interview_approve(interview=i, actor=jn)
+    interview_approve(interview=i, actor=personas["leader_jn"], approved_on=dt.date(2025, 9, 2))
     at = timezone.make_aware(dt.datetime(2025, 9, 16, 9, 30))
     interview_notify(interview=i, actor=jn, notified_on=dt.date(2025, 9, 10), scheduled_at=at, location="济南市卫健委第三会议室",
                      content="约谈")
@@ -33,7 +33,7 @@ def held_interview(demo, personas):
                    interviewers=[{"name": "赵强", "title": "医政医管处处长", "is_head": True}, {"name": "孙伟", "title": "科员"}],
                    interviewees=[{"name": "李建国", "title": "院长", "is_principal": True}, {"name": "张明", "title": "心内科主任"}],
                    record="医院如实陈述事件经过", record_requirements="一个月内完成整改", problem_scale="general",
-                   rectification_deadline=dt.date(2025, 10, 16))
+                   rectification_deadline=dt.date(2025, 10, 16), form_signed=True)
     interview_form_update(interview=i, actor=jn, rectification_record="制度已修订", recorder="孙伟",
                           recorded_on=dt.date(2025, 10, 20), conclusion="整改到位", remarks="存档")
     return i

@@ -20,7 +20,7 @@ def client_for(user):
 def approved(demo, personas):
     i = interview_trigger(institution=demo.institutions["H001"], ground=3, trigger_date=dt.date(2025, 9, 1),
                           problems="心内科II类不良事件", actor=personas["official_jn"])
-    interview_approve(interview=i, actor=personas["official_jn"])
+    interview_approve(interview=i, actor=personas["leader_jn"], approved_on=dt.date(2025, 9, 2))
     return i
 
 

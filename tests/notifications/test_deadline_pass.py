@@ -96,7 +96,7 @@ def test_it_escalates_an_interview_not_held_in_time_to_the_authority_above(demo,
     deadline_pass(today=TODAY)
     # the organiser (LX) is reminded; JN, the level above, is told (Art. 52)
     assert _to("interview.hold_by", Notification.Stage.OVERDUE) == {"official_lx"}
-    assert _to("interview.hold_by", Notification.Stage.ESCALATED) == {"official_jn", "official_jn2"}
+    assert _to("interview.hold_by", Notification.Stage.ESCALATED) == {"leader_jn", "official_jn", "official_jn2"}  # leader_jn: the demo JN 负责人 (issue 12)
     esc = Notification.objects.filter(stage=Notification.Stage.ESCALATED).first()
     assert "第五十二条" in esc.body and "2026年3月6日" in esc.body and "上级卫生健康行政部门" in esc.body
     # nobody in the hospital is told that its regulator is late
@@ -110,7 +110,7 @@ def test_it_sends_an_overdue_rectification_report_to_the_organiser_and_later_abo
     open_deadline("interview.report_due", obj=h001, article="第五十条", due_on=dt.date(2026, 3, 6),
                   institution=h001, authority=demo.authorities["JN"])
     deadline_pass(today=TODAY)
-    assert _to("interview.report_due", Notification.Stage.OVERDUE) == {"principal", "qc_office", "official_jn", "official_jn2"}
+    assert _to("interview.report_due", Notification.Stage.OVERDUE) == {"principal", "qc_office", "leader_jn", "official_jn", "official_jn2"}
     assert not _to("interview.report_due", Notification.Stage.ESCALATED)
     deadline_pass(today=dt.date(2026, 3, 13))
     assert _to("interview.report_due", Notification.Stage.ESCALATED) == {"official_sd"}
@@ -293,3 +293,15 @@ def test_escalation_counts_working_days_over_a_holiday():
     assert workdays_between(limit + dt.timedelta(days=1), dt.date(2026, 10, 13))[0] < 5
     assert pass_module.escalation_limit(dt.date(2026, 3, 9), 0) == dt.date(2026, 3, 8)
 
+
+
+def test_an_internal_interview_overdue_stays_inside_the_hospital(demo, personas):
+    """Issue 12 item 11 (Art. 53): reminders and escalation go to the quality office, principal, deputies."""
+    from interviews import services as iv
+
+    interview = iv.interview_trigger(institution=demo.institutions["H001"], ground=6, trigger_date=dt.date(2025, 9, 1),
+                                     problems="p", actor=personas["qc_office"], internal=True)
+    deadline_pass(today=dt.date(2025, 11, 20))
+    told = set(Notification.objects.filter(object_id=interview.pk).values_list("recipient__username", flat=True))
+    assert {"qc_office", "principal", "h001_deputy"} <= told
+    assert not told & {"leader_jn", "official_jn", "official_jn2", "official_lx"}

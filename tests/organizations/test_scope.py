@@ -32,8 +32,13 @@ def test_officials_see_hospitals_registered_with_their_authority_or_below(person
 
 
 def test_only_heads_may_approve(personas, demo):
-    assert demo.authorities["JN"].pk in get_scope(personas["official_jn"]).head_authority_ids
+    # issue 12 item 8 (Art. 46): the authority's 负责人 approves; the division head (处长) does not
+    assert demo.authorities["JN"].pk in get_scope(personas["leader_jn"]).head_authority_ids
+    assert get_scope(personas["official_jn"]).head_authority_ids == frozenset()
     assert get_scope(personas["official_jn2"]).head_authority_ids == frozenset()
+    assert demo.authorities["LX"].pk in get_scope(personas["official_lx"]).head_authority_ids
+    admin = personas["sysadmin"]
+    assert admin.is_staff and admin.is_superuser
 
 
 def test_guardian_grants_add_single_objects_to_a_scope(personas, demo):

@@ -51,3 +51,16 @@ def test_the_structure_page_shows_breaches(client, personas):
     client.force_login(personas["qc_office_h002"])
     page = client.get("/org/institutions/H002/structure/").content.decode()
     assert "急诊科质量管理小组未设质控员。" in page
+
+
+def test_it_reports_a_committee_without_business_department_heads(demo):
+    """Issue 12 item 13 (Art. 9): 委员由……职能部门负责人以及业务科室负责人组成."""
+    from organizations.compliance import structure_breaches
+    from organizations.models import Department
+
+    inst = demo.institutions["H001"]
+    committee = inst.committee
+    business_heads = Department.objects.filter(institution=inst, kind="business").values_list("head_id", flat=True)
+    committee.members.remove(*[h for h in business_heads if h])
+    messages = [b.message for b in structure_breaches(inst)]
+    assert any("业务科室负责人" in m and "第九条" in m for m in messages)
