@@ -110,7 +110,7 @@ def _officials(authority_id: int | None, *, heads_only: bool = False) -> list[in
     qs = Membership.objects.filter(role=Membership.Role.OFFICIAL, authority_id=authority_id, is_active=True,
                                    user__is_active=True)
     if heads_only:
-        qs = qs.filter(is_leader=True  # the authority's 负责人 approves (Art. 46), not a division head)
+        qs = qs.filter(is_leader=True)  # the authority's 负责人 approves (Art. 46), not a division head
     return sorted(set(qs.values_list("user_id", flat=True)))
 
 
