@@ -18,7 +18,7 @@ from indicators.analysis import compute_rate
 from indicators.models import ImportBatch, Indicator, IndicatorRevision, IndicatorValue, MonthlyReport
 from indicators.workflow import EDITABLE_STATES, TRANSITIONS, ReportStatus
 from organizations.models import Department, Institution
-from qms.core.services import deadline_close, deadline_open
+from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.core.workflow import TransitionNotAllowed, transition
 from qms.workdays import nth_workday_of_month
 

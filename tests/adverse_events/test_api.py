@@ -166,7 +166,7 @@ def test_it_runs_the_closed_loop_through_the_api(personas, api, payload):
     qc = api(personas["qc_office"])
     pk = nurse.post(URL, payload(severity_level="E"), format="json").json()["id"]
     assert qc.post(f"{URL}{pk}/receive/", {}, format="json").json()["status"] == "received"
-    assert qc.post(f"{URL}{pk}/classify/", {"severity_level": "F"}, format="json").json()["severity_class"] == "II"
+    assert qc.post(f"{URL}{pk}/classify/", {"severity_level": "F", "reason": "复核为F级"}, format="json").json()["severity_class"] == "II"
     skipped = qc.post(f"{URL}{pk}/feedback/", {"feedback": "谢谢"}, format="json")
     assert skipped.status_code == 400 and "根因分析" in json.dumps(skipped.json(), ensure_ascii=False)
     analysed = qc.post(f"{URL}{pk}/analyse/", {"method": "five_whys", "contributing_factors": "夜班人力不足",

@@ -19,7 +19,7 @@ def _received(report, personas, **kw):
 def test_it_keeps_the_old_classification_and_the_reason(report, personas):
     qc = personas["qc_office"]
     event = _received(report, personas, level="C")
-    services.adverse_event_classify(event=event, actor=qc, severity_level="D")
+    services.adverse_event_classify(event=event, actor=qc, severity_level="D", reason="质控办复核定级")
     with pytest.raises(ValidationError) as err:
         services.adverse_event_classify(event=event, actor=qc, severity_level="E")
     assert "原因" in str(err.value)
@@ -36,12 +36,12 @@ def test_it_keeps_the_old_classification_and_the_reason(report, personas):
 def test_it_requires_analysis_for_class_i_and_ii_but_not_for_iii(report, personas):
     qc = personas["qc_office"]
     serious = _received(report, personas, level="F")
-    services.adverse_event_classify(event=serious, actor=qc, severity_level="F")
+    services.adverse_event_classify(event=serious, actor=qc, severity_level="F", reason="质控办复核定级")
     with pytest.raises(ValidationError) as err:
         services.adverse_event_give_feedback(event=serious, actor=qc, feedback="已处理")
     assert "根因分析" in str(err.value)
     minor = _received(report, personas, level="C")
-    services.adverse_event_classify(event=minor, actor=qc, severity_level="C")
+    services.adverse_event_classify(event=minor, actor=qc, severity_level="C", reason="质控办复核定级")
     services.adverse_event_give_feedback(event=minor, actor=qc, feedback="感谢上报")
     services.adverse_event_close(event=minor, actor=qc)
     assert AdverseEvent.objects.get(pk=minor.pk).status == "closed"
@@ -50,7 +50,7 @@ def test_it_requires_analysis_for_class_i_and_ii_but_not_for_iii(report, persona
 def test_it_refuses_an_analysis_without_root_causes(report, personas):
     qc = personas["qc_office"]
     event = _received(report, personas, level="F")
-    services.adverse_event_classify(event=event, actor=qc, severity_level="F")
+    services.adverse_event_classify(event=event, actor=qc, severity_level="F", reason="质控办复核定级")
     with pytest.raises(ValidationError) as err:
         services.adverse_event_analyse(event=event, actor=qc, method="bogus", contributing_factors="",
                                        root_causes="")
@@ -60,8 +60,8 @@ def test_it_refuses_an_analysis_without_root_causes(report, personas):
 def test_it_lets_a_department_head_analyse_but_not_classify(report, personas):
     event = _received(report, personas, level="F")
     with pytest.raises(PermissionDenied):
-        services.adverse_event_classify(event=event, actor=personas["head_cardiology"], severity_level="F")
-    services.adverse_event_classify(event=event, actor=personas["qc_office"], severity_level="F")
+        services.adverse_event_classify(event=event, actor=personas["head_cardiology"], severity_level="F", reason="质控办复核定级")
+    services.adverse_event_classify(event=event, actor=personas["qc_office"], severity_level="F", reason="质控办复核定级")
     services.adverse_event_analyse(event=event, actor=personas["head_cardiology"], method="fishbone",
                                    contributing_factors="人员", root_causes="流程")
     assert AdverseEvent.objects.get(pk=event.pk).status == "analysed"
@@ -85,7 +85,7 @@ def test_it_withdraws_with_a_reason_and_never_deletes(report, personas):
 def test_it_opens_the_authority_report_deadline_by_grade_and_records_the_report(report, personas):
     qc = personas["qc_office"]
     event = _received(report, personas, level="E")
-    services.adverse_event_classify(event=event, actor=qc, severity_level="I", safety_grade="major")
+    services.adverse_event_classify(event=event, actor=qc, severity_level="I", safety_grade="major", reason="质控办复核定级")
     event.refresh_from_db()
     assert event.authority_report_due_at == event.discovered_at + dt.timedelta(hours=12)
     deadline = Deadline.objects.get(object_id=event.pk, rule="event.report_authority")
@@ -107,16 +107,19 @@ def test_it_opens_the_authority_report_deadline_by_grade_and_records_the_report(
 def test_it_uses_fifteen_days_for_a_general_safety_event(report, personas):
     qc = personas["qc_office"]
     event = _received(report, personas, level="E")
-    services.adverse_event_classify(event=event, actor=qc, severity_level="E", safety_grade="general")
+    services.adverse_event_classify(event=event, actor=qc, severity_level="E", safety_grade="general", reason="质控办复核定级")
     event.refresh_from_db()
-    assert event.authority_report_due_at - event.discovered_at == dt.timedelta(days=15)
+    # the 15th calendar day after discovery, to its end (Asia/Shanghai): not 15 × 24 hours
+    due = timezone.localtime(event.authority_report_due_at)
+    assert due.date() == timezone.localtime(event.discovered_at).date() + dt.timedelta(days=15)
+    assert (due.hour, due.minute, due.second) == (23, 59, 59)
     assert not event.interviews.exists()  # 一般 and level E: no 约谈 trigger
 
 
 def test_it_closes_only_when_every_action_is_verified(report, personas):
     qc, head = personas["qc_office"], personas["head_cardiology"]
     event = _received(report, personas, level="C")
-    services.adverse_event_classify(event=event, actor=qc, severity_level="C")
+    services.adverse_event_classify(event=event, actor=qc, severity_level="C", reason="质控办复核定级")
     services.adverse_event_give_feedback(event=event, actor=qc, feedback="谢谢")
     dept = Department.objects.get(institution__code="H001", code="CARD")
     other = Department.objects.get(institution__code="H002", code="NK")

@@ -189,7 +189,7 @@ def test_it_switches_to_english_with_the_footer_form_and_back(personas):
 @pytest.mark.django_db
 def test_it_translates_role_and_structure_texts_built_in_python(personas, demo):
     official = personas["official_jn2"]
-    Membership.objects.filter(user=official).update(title="", is_head=True)
+    Membership.objects.filter(user=official).update(title="", is_leader=True)
     client = Client()
     client.force_login(official)
     html = client.get("/", **EN).content.decode()

@@ -44,7 +44,7 @@ def test_it_tells_the_organisers_officials_and_its_head_at_once_when_a_interview
                                   problems="问题", actor=personas["official_jn"])
     officials = set(Membership.objects.filter(authority=h001.authority, role="official", is_active=True)
                     .values_list("user_id", flat=True))
-    heads = set(Membership.objects.filter(authority=h001.authority, role="official", is_active=True, is_head=True)
+    heads = set(Membership.objects.filter(authority=h001.authority, role="official", is_active=True, is_leader=True)
                 .values_list("user_id", flat=True))
     assert officials and heads
     assert set(_rows("interview.triggered", interview).values_list("recipient_id", flat=True)) == officials
@@ -73,13 +73,13 @@ def test_it_tells_a_named_reporter_of_feedback_and_not_an_anonymous_one(demo, pe
     qc, nurse = personas["qc_office"], personas["staff_nurse"]
     named = _report(nurse, "C")
     events.adverse_event_receive(event=named, actor=qc)
-    events.adverse_event_classify(event=named, actor=qc, severity_level="C")
+    events.adverse_event_classify(event=named, actor=qc, severity_level="C", reason="质控办复核定级")
     events.adverse_event_give_feedback(event=named, actor=qc, feedback="感谢上报")
     row = _rows("event.feedback", named).get()
     assert row.recipient_id == nurse.pk and "感谢上报" in row.body
     anonymous = _report(nurse, "C", anonymous=True)
     events.adverse_event_receive(event=anonymous, actor=qc)
-    events.adverse_event_classify(event=anonymous, actor=qc, severity_level="C")
+    events.adverse_event_classify(event=anonymous, actor=qc, severity_level="C", reason="质控办复核定级")
     events.adverse_event_give_feedback(event=anonymous, actor=qc, feedback="感谢上报")
     assert not _rows("event.feedback", anonymous).exists()
 

@@ -42,7 +42,10 @@ def _opened_rules() -> list[tuple[str, str]]:
 
 def test_it_finds_the_deadlines_the_code_opens():
     rules = {rule for _path, rule in _opened_rules()}
-    assert {"interview.hold_by", "event.report_internal", "monthly_report.due", "rectification.due"} <= rules
+    assert {"interview.upward_report", "event.report_internal", "monthly_report.due", "rectification.due"} <= rules
+    # the interview's own dates are named per kind (a health commission's or the hospital's internal one)
+    for step in ("hold_by", "rectification", "report_due"):
+        assert f"interview.{step}" in RULES and f"interview.internal.{step}" in RULES
 
 
 def test_it_has_a_registered_rule_for_every_deadline_opened_in_the_code():

@@ -122,7 +122,9 @@ def _inject(seeded, api) -> dict[str, int]:  # noqa: ANN001, F811
         "institution": "H001", "trigger_ground": 4, "trigger_date": trigger.isoformat(), "problems": PAYLOAD},
         format="json").json()
     pk = interview["id"]
-    assert official.post(f"/api/v1/interviews/{pk}/approve/").status_code == 200
+    leader = api(seeded.user("leader_jn"))  # Art. 46: the authority's 负责人 approves
+    assert leader.post(f"/api/v1/interviews/{pk}/approve/", {"approved_on": trigger.isoformat()},
+                       format="json").status_code == 200
     notified = trigger + dt.timedelta(days=1)
     day = workdays.add_workdays(notified, 3).date
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(9))).isoformat()
@@ -130,7 +132,7 @@ def _inject(seeded, api) -> dict[str, int]:  # noqa: ANN001, F811
         "notified_on": notified.isoformat(), "scheduled_at": at, "location": PAYLOAD, "content": PAYLOAD},
         format="json").status_code == 200
     held = official.post(f"/api/v1/interviews/{pk}/hold/", {
-        "held_at": at, "record": PAYLOAD, "problem_scale": "general", "record_reasons": PAYLOAD,
+        "held_at": at, "record": PAYLOAD, "problem_scale": "general", "record_reasons": PAYLOAD, "form_signed": True,
         "rectification_deadline": (day + dt.timedelta(days=20)).isoformat(),
         "interviewers": [{"name": SCRIPT[:50], "title": IMG, "is_head": True}, {"name": "李四"}],
         "interviewees": [{"name": IMG[:50], "title": SCRIPT, "is_principal": True}, {"name": "王五"}]},
