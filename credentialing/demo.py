@@ -26,7 +26,7 @@ H001_ITEMS = [
 ]
 
 
-def seed(ctx) -> None:  # noqa: ANN001
+def seed(ctx) -> None:
     for code in ("H001", "H002"):
         services.catalogue_seed_defaults(institution=ctx.institutions[code])
     h001 = ctx.institutions["H001"]

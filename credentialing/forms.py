@@ -17,7 +17,7 @@ class ApplyForm(forms.Form):
     basis = forms.CharField(label=_("申请依据（培训考核、既往例数等）"), widget=TEXT)
     training_passed = forms.BooleanField(label=_("已经本机构培训并考核合格"), required=False)
 
-    def __init__(self, *args, staff_qs=None, item_qs=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, staff_qs=None, item_qs=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff_qs
         self.fields["item"].queryset = item_qs

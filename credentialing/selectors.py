@@ -78,7 +78,7 @@ def review_dossier(*, privilege: Privilege) -> list[dict]:
     for fn in DOSSIER_SOURCES:
         try:
             lines += fn(staff=privilege.staff, item=privilege.item, since=since, until=until)
-        except Exception as exc:  # noqa: BLE001 - another app's failure must not block the review
+        except Exception as exc:
             lines.append({"label": "数据来源不可用", "value": "—", "detail": type(exc).__name__, "url": ""})
     return [{**ln, "value": ln["value"] if isinstance(ln["value"], (int, float, str)) else str(ln["value"])}
             for ln in lines]

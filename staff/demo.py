@@ -38,7 +38,7 @@ PEOPLE = [
 ]
 
 
-def seed(ctx) -> None:  # noqa: ANN001
+def seed(ctx) -> None:
     n = 0
     for inst, dept, code, name, prof, title, since, kind, scope, username in PEOPLE:
         user = ctx.users.get(username) if username else None
