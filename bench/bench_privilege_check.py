@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_load import PY, ROOT, _admin, _free_port, _manage, _wait_up  # noqa: E402
+from bench.bench_load import PY, ROOT, _admin, _free_port, _manage, _wait_up
 
 DB = "qms_bench_privilege"
 PASSWORD = "bench-Pass-2026"
