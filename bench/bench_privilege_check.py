@@ -141,22 +141,25 @@ def main() -> int:
         bare = _load(port, ["/bench/noop/"], token, **kw)
         bare_auth = _load(port, ["/bench/noop-auth/"], token, **kw)
         check = _load(port, checks, token, **kw)
-        # A revocation during load is seen by the very next check (generation in the database, not the process).
-        probe = "/api/v1/privileges/check/?staff=D0101&item=ABX-S"
-        before = _get(port, probe, token)["allowed"]
-        _manage(env, "shell", "-c", (
-            "from django.contrib.auth import get_user_model; from credentialing import services; "
-            "from credentialing.models import Privilege; "
-            f"services.privilege_revoke(privilege=Privilege.objects.get(pk={info['revoke']}), "
-            "actor=get_user_model().objects.get(username='qc_office'), reason='bench revocation')"))
-        after = [_get(port, probe, token)["allowed"] for _ in range(args.workers * 4)]
         print()
         _show("bare DRF GET, no auth   ", bare)
         _show("bare DRF GET, token auth", bare_auth)
         _show("privilege check (HIS)   ", check)
         for name, ref in (("no-auth", bare), ("token-auth", bare_auth)):
             print(f"check / bare {name}: throughput {check['rps'] / ref['rps']:.2f} (goal ≥ 0.5), "
-                  f"p99 {check['p99'] / ref['p99']:.2f}× (goal ≤ 2)")
+                  f"p99 {check['p99'] / ref['p99']:.2f}× (goal ≤ 2)", flush=True)
+        # A revocation during load is seen by the very next check (generation in the database, not the process).
+        probe = "/api/v1/privileges/check/?staff=D0101&item=ABX-S"
+        before = _get(port, probe, token)["allowed"]
+        done = subprocess.run([PY, "manage.py", "shell", "-c", (
+            "from django.contrib.auth import get_user_model; from credentialing import services; "
+            "from credentialing.models import Privilege; "
+            f"services.privilege_revoke(privilege=Privilege.objects.get(pk={info['revoke']}), "
+            "actor=get_user_model().objects.get(username='qc_office'), reason='bench revocation')")],
+            cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode:
+            print("revocation failed:", done.stderr[-800:])
+        after = [_get(port, probe, token)["allowed"] for _ in range(args.workers * 4)]
         print(f"revocation: allowed before {before}; after, on {len(after)} checks across workers: "
               f"{'all refused' if not any(after) else 'STALE ANSWER SEEN'}")
         return 0 if before and not any(after) and check["errors"] == 0 else 1
