@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from staff import views
 
 app_name = "staff"
-urlpatterns: list = []
+urlpatterns = [path("", views.staff_list, name="list")]
