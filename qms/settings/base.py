@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several apps name a field "status" or "kind": give each choice set its own readable name.
     "ENUM_NAME_OVERRIDES": {
+        "StaffTitleEnum": "staff.models.Title",
         "InspectionKindEnum": "inspections.models.Kind",
         "RecordReviewKindEnum": "inspections.models.ReviewKind",
         "AdverseEventStatusEnum": "adverse_events.workflow.Status",
