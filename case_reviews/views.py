@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from case_reviews import permissions, services
-from case_reviews.models import CaseReview
 from case_reviews.selectors import (
     assigned_reviews,
     case_access_log,
