@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several apps name a field "status" or "kind": give each choice set its own readable name.
     "ENUM_NAME_OVERRIDES": {
+        "SafetyInfoKindEnum": "safety_info.models.Kind",
+        "CaseCategoryEnum": "case_reviews.models.Category",
         "StaffTitleEnum": "staff.models.Title",
         "InspectionKindEnum": "inspections.models.Kind",
         "RecordReviewKindEnum": "inspections.models.ReviewKind",
