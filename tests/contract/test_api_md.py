@@ -278,12 +278,15 @@ def test_row_interview_lifecycle(seeded, as_user):  # noqa: F811
     pk = created["id"]
     assert pk in {r["id"] for r in _page(official.get("/api/v1/interviews/"))}
 
-    # only the authority's head approves: a visible object one may not change is 403
+    # only the authority's 负责人 approves (Art. 46); a division head may lead but not approve: 403
     assert as_user("official_jn2").post(f"/api/v1/interviews/{pk}/approve/").status_code == 403
+    assert official.post(f"/api/v1/interviews/{pk}/approve/").status_code == 403
     assert as_user("qc_office_h002").post(f"/api/v1/interviews/{pk}/approve/").status_code == 404
-    approved = official.post(f"/api/v1/interviews/{pk}/approve/", HTTP_IDEMPOTENCY_KEY=f"a-{pk}")
+    leader = as_user("leader_jn")
+    approval = {"approved_on": trigger_date.isoformat()}
+    approved = leader.post(f"/api/v1/interviews/{pk}/approve/", approval, format="json", HTTP_IDEMPOTENCY_KEY=f"a-{pk}")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    again = official.post(f"/api/v1/interviews/{pk}/approve/", HTTP_IDEMPOTENCY_KEY=f"a-{pk}")
+    again = leader.post(f"/api/v1/interviews/{pk}/approve/", approval, format="json", HTTP_IDEMPOTENCY_KEY=f"a-{pk}")
     assert again.status_code == 200 and again.json() == approved.json()
 
     notified_on = trigger_date + dt.timedelta(days=1)
@@ -312,7 +315,8 @@ def test_row_interview_lifecycle(seeded, as_user):  # noqa: F811
                          {"name": "赵主任", "title": "医务部主任", "is_principal": False}],
     }
     hold = {"held_at": held_at, **people, "record": "通报问题，医院作出说明，提出整改要求。",
-            "problem_scale": "general", "rectification_deadline": (held_on + dt.timedelta(days=20)).isoformat()}
+            "problem_scale": "general", "rectification_deadline": (held_on + dt.timedelta(days=20)).isoformat(),
+            "form_signed": True}
     for broken in (
         {"interviewers": people["interviewers"][:1]},
         {"interviewees": [dict(p, is_principal=False) for p in people["interviewees"]]},
@@ -338,7 +342,8 @@ def test_row_interview_by_a_county_authority_has_an_upward_report_due(seeded, as
     official = as_user("official_lx")
     trigger_date = timezone.localdate() - dt.timedelta(days=30)
     pk = official.post("/api/v1/interviews/", _trigger_body(institution="H002"), format="json").json()["id"]
-    assert official.post(f"/api/v1/interviews/{pk}/approve/").status_code == 200
+    assert official.post(f"/api/v1/interviews/{pk}/approve/", {"approved_on": trigger_date.isoformat()},
+                         format="json").status_code == 200
     notified_on = trigger_date + dt.timedelta(days=1)
     third = workdays.add_workdays(notified_on, 3).date
     assert official.post(f"/api/v1/interviews/{pk}/notify/", {
@@ -348,7 +353,7 @@ def test_row_interview_by_a_county_authority_has_an_upward_report_due(seeded, as
         "held_at": _when(third, 10),
         "interviewers": [{"name": "甲", "is_head": True}, {"name": "乙"}],
         "interviewees": [{"name": "丙", "is_principal": True}, {"name": "丁"}],
-        "record": "记录", "problem_scale": "major",
+        "record": "记录", "problem_scale": "major", "form_signed": True,
         "rectification_deadline": (third + dt.timedelta(days=80)).isoformat()}, format="json")
     assert body.status_code == 200, body.content[:500]
     assert body.json()["upward_report_due"]
