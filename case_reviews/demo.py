@@ -70,8 +70,7 @@ def seed(ctx: Any) -> None:
     )
     rnd = services.round_sample(round=rnd, actor=users["official_jn"], seed=SEED)
     reviews = list(CaseReview.objects.filter(round=rnd, institution=h001).order_by("category", "record_number")[:2])
-    for r in reviews:
-        services.review_assign(review=r, reviewer=expert, actor=users["official_jn"])
+    reviews = [services.review_assign(review=r, reviewer=expert, actor=users["official_jn"]) for r in reviews]
     if reviews:
         first = reviews[0]
         services.review_save(review=first, actor=expert, conclusion="死亡病例讨论记录不完整，抢救过程基本规范。", findings=[
