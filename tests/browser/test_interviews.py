@@ -29,8 +29,18 @@ def test_it_runs_an_interview_from_trigger_to_report(page, login, tmp_path):
     assert page.locator("#hold-by").inner_text().strip() != "—"
     url = page.url
 
+    # the division head (处长) leads but does not approve (Art. 46): the authority's 负责人 does
+    assert page.locator("#approve-button").count() == 0
+    page.click("#logout-button")
+    login(page, "leader_jn")
+    page.goto(url)
+    page.on("dialog", lambda dialog: dialog.accept())  # the sign-off asks for confirmation
+    page.fill("#id_approved_on", trigger.isoformat())
     page.click("#approve-button")
     page.wait_for_selector("#interview-status[data-status=approved]")
+    page.click("#logout-button")
+    login(page, "official_jn")
+    page.goto(url)
 
     # a notice one working day before is refused with the rule, and what was typed stays
     page.fill("#id_notified_on", notified.isoformat())
@@ -55,6 +65,7 @@ def test_it_runs_an_interview_from_trigger_to_report(page, login, tmp_path):
     page.fill("#id_record", "医院如实陈述了事件经过")
     page.select_option("#id_problem_scale", "general")
     page.fill("#id_rectification_deadline", (held + dt.timedelta(days=28)).isoformat())
+    page.check("#id_form_signed")
     page.click("#hold-submit")
     page.wait_for_selector("#interview-status[data-status=rectifying]")
     assert page.locator("#report-due").inner_text().strip() != "—"
