@@ -125,9 +125,9 @@ def physician_dossier(*, staff: Any, item: Any = None, since: Any = None, until:
     lines = [
         {"label": "病例库出院病例（主治）", "value": counts["total"], "detail": span, "url": ""},
         {"label": "其中死亡", "value": counts["deaths"], "detail": "", "url": ""},
-        {"label": "四级手术", "value": counts["grade4"], "detail": "", "url": ""},
-        {"label": "非计划再次手术", "value": counts["reop"], "detail": "", "url": ""},
-        {"label": "非医嘱离院", "value": counts["ama"], "detail": "", "url": ""},
+        {"label": "其中四级手术", "value": counts["grade4"], "detail": "", "url": ""},
+        {"label": "其中非计划再次手术", "value": counts["reop"], "detail": "", "url": ""},
+        {"label": "其中非医嘱离院", "value": counts["ama"], "detail": "", "url": ""},
     ]
     code = getattr(item, "code", None)
     if code:

@@ -497,7 +497,7 @@ def review_submit(*, review: CaseReview, actor: Any, due_on: dt.date | None = No
         raise PermissionDenied(_("只有分配的评价专家可以提交评价。"))
     due_on = due_on or timezone.localdate() + dt.timedelta(days=30)
     with transaction.atomic():
-        r = CaseReview.objects.select_for_update().select_related("case", "institution", "authority").get(pk=review.pk)
+        r = CaseReview.objects.select_for_update(of=("self",)).select_related("case", "institution", "authority").get(pk=review.pk)
         if r.status != Status.ASSIGNED:
             raise ValidationError({"non_field_errors": [_("该评价已提交。")]})
         if not r.conclusion and not r.findings.exists():
@@ -530,7 +530,7 @@ def review_interview_trigger(*, review: CaseReview, actor: Any) -> Any:
     from interviews.services import interview_trigger
 
     with transaction.atomic():
-        r = CaseReview.objects.select_for_update().select_related("institution", "case").get(pk=review.pk)
+        r = CaseReview.objects.select_for_update(of=("self",)).select_related("institution", "case").get(pk=review.pk)
         internal = r.authority_id is None
         if not can_trigger(actor, r.institution, internal=internal):
             raise PermissionDenied(_("只有负责该医疗机构登记、校验的卫生健康行政部门可以启动约谈（第四十四条）。"))

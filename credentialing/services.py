@@ -584,7 +584,7 @@ def emergency_use_record(
 def emergency_use_complete(*, use: EmergencyUse, actor: Any, note: str) -> EmergencyUse:
     note = _reason(note, _("补办说明"))
     with transaction.atomic():
-        use = EmergencyUse.objects.select_for_update().select_related("staff").get(pk=use.pk)
+        use = EmergencyUse.objects.select_for_update(of=("self",)).select_related("staff").get(pk=use.pk)
         if not (permissions.can_manage(actor, use.institution_id) or use.staff.user_id == getattr(actor, "pk", None)):
             raise PermissionDenied(_("只有使用者本人或医务部门可以补办手续。"))
         use.completed_at, use.completion_note = timezone.now(), note

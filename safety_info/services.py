@@ -200,7 +200,7 @@ def safety_record_interview_trigger(*, record: SafetyRecord, actor: Any) -> Any:
     from interviews.services import interview_trigger
 
     with transaction.atomic():
-        r = SafetyRecord.objects.select_for_update().select_related("institution", "department").get(pk=record.pk)
+        r = SafetyRecord.objects.select_for_update(of=("self",)).select_related("institution", "department").get(pk=record.pk)
         if not r.is_art45_ground1:
             raise ValidationError({"non_field_errors": [_("只有一级负主要责任以上的医疗事故属第四十五条（一）约谈情形。")]})
         if not can_trigger(actor, r.institution):

@@ -32,7 +32,7 @@ def staff_upsert(*, institution: Any, code: str, actor: Any, **fields: Any) -> t
     for attempt in range(2):
         try:
             with transaction.atomic():
-                staff = Staff.objects.select_for_update().filter(institution=institution, code=code).first()
+                staff = Staff.objects.select_for_update(of=("self",)).filter(institution=institution, code=code).first()
                 created = staff is None
                 if created:
                     if not fields.get("name") or not fields.get("profession") or not fields.get("title"):

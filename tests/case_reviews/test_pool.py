@@ -84,6 +84,6 @@ def test_it_gives_a_physicians_volumes_to_the_dossier(demo, personas):
     services.case_pool_upsert(institution=h1, rows=rows("CARD", 4, "V", died=True, restricted_technologies=["T01"])
                               + rows("CARD", 2, "W", grade4_surgery=True), actor=personas["qc_office"])
     lines = {x["label"]: x["value"] for x in physician_dossier(staff=staff, item=type("I", (), {"code": "T01"})())}
-    assert lines["病例库出院病例（主治）"] == 6 and lines["其中死亡"] == 4 and lines["四级手术"] == 2
+    assert lines["病例库出院病例（主治）"] == 6 and lines["其中死亡"] == 4 and lines["其中四级手术"] == 2
     assert lines["开展该项目（T01）例数"] == 4
     assert Case.objects.filter(physician=staff).count() == 6
