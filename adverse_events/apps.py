@@ -7,10 +7,9 @@ class AdverseEventsConfig(AppConfig):
     verbose_name = _("不良事件")
 
     def ready(self) -> None:
-        from qms.extensions import NavItem, register_agenda_source, register_home_panel, register_nav
-
         from adverse_events.panels import home_panel
         from adverse_events.selectors import agenda_events
+        from qms.extensions import NavItem, register_agenda_source, register_home_panel, register_nav
 
         register_nav(NavItem(_("不良事件"), "adverse_events:list", order=20))
         register_home_panel(home_panel, order=20)

@@ -181,6 +181,9 @@ class EventAnalysis(models.Model):
         verbose_name = _("事件分析")
         verbose_name_plural = _("事件分析")
 
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.get_method_display()}"
+
 
 class ImprovementAction(models.Model):
     """持续改进: an action with its owner department and person, due date, status and verification."""
@@ -210,7 +213,7 @@ class ImprovementAction(models.Model):
         return self.description[:40]
 
 
-def _attachment_path(instance: "EventAttachment", filename: str) -> str:
+def _attachment_path(instance: EventAttachment, filename: str) -> str:
     # The stored name is random: the uploader's file name may identify them and is kept only as display text.
     import uuid
 

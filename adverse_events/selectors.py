@@ -120,7 +120,7 @@ def monthly_statistics(*, institution_id: int, year: int, month: int) -> dict:
     by_type: Counter = Counter()
     by_dept: Counter = Counter()
     names: dict[tuple[str, str], str] = {}
-    by_class = {c: 0 for c in ("I", "II", "III", "IV")}
+    by_class = dict.fromkeys(("I", "II", "III", "IV"), 0)
     serious = []
     closed = late = 0
     for e in rows:

@@ -144,7 +144,7 @@ def _step_view(fn: Callable[[HttpRequest, Any], None], *, form_name: str | None 
             form = getattr(exc, "form", None)
             if form is not None and form_name:
                 request._ae_forms = {form_name: form}  # type: ignore[attr-defined]
-            for field, errs in exc.message_dict.items():
+            for _field, errs in exc.message_dict.items():
                 for e in errs:
                     messages.error(request, e)
             return event_detail(request, pk)
@@ -157,7 +157,7 @@ def _step_view(fn: Callable[[HttpRequest, Any], None], *, form_name: str | None 
 
 def _bound(form: Any) -> dict:
     if not form.is_valid():
-        exc = ValidationError({k: v for k, v in form.errors.items()})
+        exc = ValidationError(dict(form.errors.items()))
         exc.form = form  # type: ignore[attr-defined]
         raise exc
     return form.cleaned_data

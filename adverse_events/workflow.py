@@ -1,6 +1,6 @@
 """The closed loop of Art. 39 (“主动报告、科学分类、重点分析、系统反馈、持续改进”) as a status and its allowed steps."""
-from django.utils.translation import gettext_lazy as _
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):

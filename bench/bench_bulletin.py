@@ -125,7 +125,7 @@ def grow() -> dict[str, int]:
     for v in IndicatorValue.objects.filter(institution=h001, department__isnull=False, is_current=True):
         dept_templates.setdefault(v.indicator_id, v)
     for d in depts:
-        for indicator_id, v in dept_templates.items():
+        for v in dept_templates.values():
             for m in months:
                 rows.append(_clone(v, department=d, period=m))
     IndicatorValue.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
@@ -246,7 +246,7 @@ def run() -> int:
     year, month = gather.shift_month(today.year, today.month, -1)
     Bulletin.objects.filter(institution=h001, year=year, month=month).delete()
     bulletin = Bulletin.objects.create(institution=h001, year=year, month=month, foreword="卷首语" * 40,
-                                       commentary={k: "评述" * 60 for k in ("summary", "indicators", "events")})
+                                       commentary=dict.fromkeys(("summary", "indicators", "events"), "评述" * 60))
 
     # warm-up outside the measurement: fonts and WeasyPrint's first import are a process cost, not a bulletin's
     HTML(string="<p>预热</p>").write_pdf()

@@ -20,7 +20,7 @@ SECTIONS: list[tuple[str, str]] = [
 SECTION_KEYS = [key for key, _title in SECTIONS]
 
 
-def bulletin_upload_to(instance: "Bulletin", filename: str) -> str:
+def bulletin_upload_to(instance: Bulletin, filename: str) -> str:
     return (
         f"bulletins/{instance.institution.code}/{instance.year}-{instance.month:02d}-v{instance.version}.pdf"
     )

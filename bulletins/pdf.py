@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from bulletins.gather import iter_sections
 from bulletins.models import Bulletin
 from qms import charts
-from django.template.loader import render_to_string
 
 TEMPLATE = "pdf/bulletins/bulletin.html"
 

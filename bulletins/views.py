@@ -102,7 +102,7 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 foreword=form.cleaned_data["foreword"], commentary=form.commentary(),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
+            for _field, errors in exc.message_dict.items():
                 form.add_error(None, errors)
         else:
             messages.success(request, _("评述已保存，PDF 已按新评述重新排版。"))

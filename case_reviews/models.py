@@ -98,6 +98,9 @@ class CaseAccess(models.Model):
         verbose_name_plural = _("病例数据查阅记录")
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} ×{self.count}"
+
 
 class ReviewRound(models.Model):
     """One review round: by an authority over its hospitals, or by a hospital over its own departments."""
@@ -207,3 +210,6 @@ class Finding(models.Model):
         verbose_name_plural = _("评价发现")
         ordering = ["review", "id"]
         constraints = [models.UniqueConstraint(fields=["review", "focus"], name="finding_once_per_focus")]
+
+    def __str__(self) -> str:
+        return f"{self.get_focus_display()}：{self.text[:30]}"

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from committees import services
 from committees.models import ActionItem, Attendance, Meeting, MeetingBody
-from committees.workflow import ActionStatus
 
 
 def _month(today: dt.date, back: int) -> tuple[int, int]:

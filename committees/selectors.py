@@ -143,7 +143,7 @@ def _had_quorum(row: dict) -> bool:
 def quorum(meeting: Meeting) -> dict:
     """Members present against the body's rule: more than quorum_percent % of the members (default half)."""
     rows = list(meeting.attendance.all())
-    counts = {s: 0 for s in Attendance.Status.values}
+    counts = dict.fromkeys(Attendance.Status.values, 0)
     for row in rows:
         counts[row.status] += 1
     members = len(rows)

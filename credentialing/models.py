@@ -155,6 +155,9 @@ class PrivilegeApproval(models.Model):
     class Meta:
         ordering = ["decided_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} {'同意' if self.approved else '不同意'}"
+
 
 class PrivilegeReview(models.Model):
     """动态评估 of one grant: due before it expires; decided with the dossier frozen as it was seen."""
@@ -177,6 +180,9 @@ class PrivilegeReview(models.Model):
         verbose_name_plural = _("动态评估")
         ordering = ["-due_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.privilege_id} 评估 {self.due_on:%Y-%m-%d}"
+
 
 class ProcedureRecord(models.Model):
     """A procedure the HIS reports for an item (volume and outcomes for the review dossier)."""
@@ -193,6 +199,9 @@ class ProcedureRecord(models.Model):
     class Meta:
         ordering = ["-performed_on", "-id"]
         indexes = [models.Index(fields=["staff", "item", "performed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.item_id} {self.performed_on:%Y-%m-%d}"
 
 
 class EmergencyUse(models.Model):
@@ -219,6 +228,9 @@ class EmergencyUse(models.Model):
         verbose_name_plural = _("紧急越级使用")
         ordering = ["-used_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.item_id} {self.used_at:%Y-%m-%d %H:%M}"
+
 
 class CheckGeneration(models.Model):
     """Bumped in the transaction of every change a HIS check answer depends on: cached answers are keyed
@@ -226,3 +238,6 @@ class CheckGeneration(models.Model):
 
     institution = models.OneToOneField("organizations.Institution", on_delete=models.CASCADE, related_name="+")
     value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}: {self.value}"

@@ -245,6 +245,9 @@ class ImportBatch(models.Model):
         verbose_name = _("Excel 导入批次")
         verbose_name_plural = _("Excel 导入批次")
 
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
 
 class MonthlyReport(models.Model):
     """科室月度质控报告: one per department quality group per month (ZB 三(一)2; SPEC §6)."""

@@ -116,7 +116,7 @@ def _build(ind: Indicator, institution: Institution, slot: dict[dt.date, dict], 
     last = points[-1]
     cell = slot.get(end) or {}
     snapshot = cell.get("snapshot") or current_target
-    by_period = {p: pt for p, pt in zip(periods, points)}
+    by_period = dict(zip(periods, points))
     previous = by_period.get(add_months(end, -1))
     last_year = by_period.get(add_months(end, -12))
     judged = last.rate

@@ -217,6 +217,9 @@ class InspectionResult(models.Model):
         ordering = ["inspection", "item__order", "item_id"]
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_result_per_item")]
 
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.item_id} −{self.deducted}"
+
 
 def photo_path(instance: InspectionPhoto, filename: str) -> str:
     return f"inspections/{instance.result.inspection_id}/{filename}"
@@ -237,6 +240,9 @@ class InspectionPhoto(models.Model):
         verbose_name_plural = _("检查照片")
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 # ------------------------------------------------------------------------------------------ record reviews
 class GradeThresholds(models.Model):
@@ -249,6 +255,9 @@ class GradeThresholds(models.Model):
     class Meta:
         verbose_name = _("病历等级标准")
         verbose_name_plural = _("病历等级标准")
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}: 甲 ≥ {self.grade_a_min}, 乙 ≥ {self.grade_b_min}"
 
 
 class Grade(models.TextChoices):
@@ -321,3 +330,6 @@ class RecordDeduction(models.Model):
         verbose_name = _("病历扣分")
         verbose_name_plural = _("病历扣分")
         constraints = [models.UniqueConstraint(fields=["review", "item"], name="one_deduction_per_record_item")]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.item_id} −{self.deducted}"

@@ -151,7 +151,7 @@ def self_check_gaps(*, institution: Any, year: int, month: int | None = None, de
         if gap >= GAP_POINTS:
             reasons.append(f"自查得分率高于院级督查 {gap} 个百分点")
         if s_found == 0 and h_found > 0:
-            reasons.append("自查未发现问题，院级督查发现 %s 项" % h_found)
+            reasons.append(f"自查未发现问题，院级督查发现 {h_found} 项")
         out.append({"department": g["department"], "checklist": g["checklist"], "month": g["month"],
                     "hospital": h.quantize(Decimal("0.1")), "self": s.quantize(Decimal("0.1")), "gap": gap,
                     "hospital_findings": h_found, "self_findings": s_found, "flag": bool(reasons), "reasons": reasons,

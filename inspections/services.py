@@ -370,7 +370,7 @@ def _clean_cases(raw: Any, n: int, errors: list) -> list[str]:
     if raw in (None, ""):
         return []
     if isinstance(raw, str):
-        raw = [c for c in raw.replace("，", ",").replace("、", ",").replace("\n", ",").split(",")]
+        raw = list(raw.replace("，", ",").replace("、", ",").replace("\n", ",").split(","))
     if not isinstance(raw, list) or any(not isinstance(c, (str, int)) or isinstance(c, bool) for c in raw):
         errors.append(_("第 %(n)s 项：抽查病历号应为病历号列表。") % {"n": n})
         return []

@@ -18,7 +18,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qms.uploads import JPEG, PNG, check_upload
 from inspections import permissions, selectors, services
 from inspections.excel import export_workbook
 from inspections.forms import (
@@ -39,6 +38,7 @@ from organizations.models import Department, Membership
 from organizations.selectors import get_scope, visible_departments, visible_institutions
 from qms import charts
 from qms.core.selectors import history_for
+from qms.uploads import JPEG, PNG, check_upload
 from rectifications.models import Source
 from rectifications.selectors import rectifications_for_source
 from staff.models import Staff
@@ -369,20 +369,19 @@ def plan(request: HttpRequest) -> HttpResponse:
     inst = _institution(request)
     year = _year(request)
     form = _plan_form(request, inst, request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                made = services.plan_add(institution=inst, year=year, month=d["month"], checklist=d["checklist"],
-                                         departments=d["departments"], kind=d["kind"], tier=d["tier"], actor=request.user,
-                                         inspector=d["inspector"], inspecting_department=d["inspecting_department"], due_on=d["due_on"])
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, _("已列入计划：%(n)s 项。") % {"n": len(made)})
-                return redirect(reverse("inspections:plan") + f"?institution={inst.code}&year={year}")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            made = services.plan_add(institution=inst, year=year, month=d["month"], checklist=d["checklist"],
+                                     departments=d["departments"], kind=d["kind"], tier=d["tier"], actor=request.user,
+                                     inspector=d["inspector"], inspecting_department=d["inspecting_department"], due_on=d["due_on"])
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("已列入计划：%(n)s 项。") % {"n": len(made)})
+            return redirect(reverse("inspections:plan") + f"?institution={inst.code}&year={year}")
     today = timezone.localdate()
     rows = list(selectors.visible_planned(request.user).filter(institution=inst, year=year, cancelled=False).order_by("month", "due_on", "checklist__code", "department__code"))
     months: dict[int, list] = {}

@@ -267,6 +267,8 @@ class HalfYearSummary(models.Model):
     note = models.TextField(_("报送说明"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    empty = models.BooleanField(_("本半年度无约谈"), default=False)
+
     class Meta:
         verbose_name = _("约谈工作半年报告")
         verbose_name_plural = _("约谈工作半年报告")
@@ -275,8 +277,6 @@ class HalfYearSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.year}年{self.get_half_display()}约谈工作情况"
-
-    empty = models.BooleanField(_("本半年度无约谈"), default=False)
 
     @property
     def institution(self) -> None:

@@ -16,9 +16,9 @@ Needs polib in the venv (pip install polib); it is a tool for the translator, no
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -41,7 +41,7 @@ def load() -> polib.POFile:
     po.metadata["Project-Id-Version"] = "qms"
     po.metadata["Last-Translator"] = "QMS i18n <i18n@qms.invalid>"
     po.metadata["Language-Team"] = "English"
-    po.metadata["PO-Revision-Date"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    po.metadata["PO-Revision-Date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     po.metadata["Language"] = "en"
     po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     po.metadata_is_fuzzy = False

@@ -122,7 +122,7 @@ def _departments(ctx: DemoContext, inst: Institution, functional: list, business
 
 
 def _groups(ctx: DemoContext, inst: Institution, business: list, skip_controller: set[str]) -> None:
-    for code, name, _kind, username, _person in business:
+    for code, name, _kind, _username, _person in business:
         dept = ctx.dept(inst.code, code)
         contact = _user(ctx, f"{inst.code.lower()}_{code.lower()}_contact", f"{name}质控联络员", login=False)
         group, _ = QualityGroup.objects.update_or_create(

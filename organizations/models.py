@@ -1,7 +1,8 @@
 """The two-tier responsibility system (院、科两级责任制), Art. 8–11, and where each person stands."""
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 User = settings.AUTH_USER_MODEL
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
-from typing import Union
 
 from django.utils.translation import gettext
 
-Number = Union[int, float, Decimal]
-Limit = Union[None, Number, Sequence[Number | None]]
+Number = int | float | Decimal
+Limit = None | Number | Sequence[Number | None]
 
 WIDTH = 640
 HEIGHT = 260

@@ -116,6 +116,9 @@ class RectificationEvidence(models.Model):
         verbose_name_plural = _("整改佐证")
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @staticmethod
     def digest(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qms.uploads import check_upload, download_response
 from qms.core.selectors import history_for
+from qms.uploads import check_upload, download_response
 from rectifications import permissions, services
 from rectifications.forms import EvidenceForm, ReopenForm, ReportForm, VerifyForm
 from rectifications.models import Source

@@ -109,6 +109,9 @@ class EventExport(models.Model):
         ordering = ["-period", "-revision"]
         constraints = [models.UniqueConstraint(fields=["institution", "period", "revision"], name="export_revision_once")]
 
+    def __str__(self) -> str:
+        return f"{self.institution_id} {self.period:%Y-%m} #{self.revision}"
+
 
 class ExportedEvent(models.Model):
     """Each event in an export with the digest of what was sent for it: the same event id again with the
@@ -121,3 +124,6 @@ class ExportedEvent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["export", "event"], name="exported_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.export_id} {self.upstream_id}"

@@ -15,7 +15,7 @@ def can_write(user: Any, institution_id: int) -> bool:
         return False
     if get_scope(user).superuser:
         return True
-    for role, inst, function in Membership.objects.filter(user=user, is_active=True, institution_id=institution_id).values_list(
+    for role, _inst, function in Membership.objects.filter(user=user, is_active=True, institution_id=institution_id).values_list(
         "role", "institution_id", "department__function"
     ):
         if role in WRITER_ROLES or function == Department.Function.MEDICAL_ADMIN:

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from adverse_events.models import LEVELS, AdverseEvent, EventAnalysis, EventType, ImprovementAction, SafetyGrade
+from adverse_events.models import (
+    LEVELS,
+    AdverseEvent,
+    EventAnalysis,
+    EventType,
+    ImprovementAction,
+    SafetyGrade,
+)
 
 LEVEL_ERRORS = {"invalid_choice": _("伤害级别“{input}”不存在，请选择 A–I 级。")}
 

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from committees.models import ActionEvidence, ActionItem, AgendaItem, Attendance, Decision, Meeting, MeetingBody
+from committees.models import (
+    ActionEvidence,
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingBody,
+)
 from committees.selectors import quorum, visible_meetings
 from organizations.selectors import visible_people
 from qms.api import ScopedPrimaryKeyRelatedField

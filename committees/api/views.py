@@ -18,7 +18,15 @@ from rest_framework.response import Response
 
 from committees import selectors, services
 from committees.api import serializers as s
-from committees.models import ActionEvidence, ActionItem, AgendaItem, Attendance, Decision, Meeting, MeetingBody
+from committees.models import (
+    ActionEvidence,
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingBody,
+)
 from committees.workflow import ActionStatus, MeetingStatus
 from organizations.models import Department
 from qms.core.idempotency import idempotent

@@ -8,7 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from indicators import permissions, selectors, services
-from indicators.api.serializers import IndicatorSerializer, IndicatorValueInSerializer, IndicatorValueSerializer
+from indicators.api.serializers import (
+    IndicatorSerializer,
+    IndicatorValueInSerializer,
+    IndicatorValueSerializer,
+)
 from indicators.models import Indicator, IndicatorValue
 from organizations.models import Department, Institution
 from organizations.selectors import visible_departments, visible_institutions

@@ -101,7 +101,7 @@ class Outbox(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     payload = models.JSONField(_("内容"), default=dict)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 (NULL: no key, never equal)
     # No database constraint (checked at COMMIT for every e-mail of a pass); notifications are not deleted.
     notification = models.ForeignKey(
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox", db_constraint=False

@@ -67,8 +67,8 @@ def calendar_year_set(
         )
     if errors:
         raise ValidationError(errors)
-    wanted: dict[dt.date, tuple[bool, str]] = {d: (False, HOLIDAY_NOTE) for d in holidays}
-    wanted.update({d: (True, MAKEUP_NOTE) for d in workdays})
+    wanted: dict[dt.date, tuple[bool, str]] = dict.fromkeys(holidays, (False, HOLIDAY_NOTE))
+    wanted.update(dict.fromkeys(workdays, (True, MAKEUP_NOTE)))
     package = _package_year(year)
     if package is not None:
         # The package's days the entered schedule leaves out are ordinary days now: say so explicitly.

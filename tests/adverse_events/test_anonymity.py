@@ -4,7 +4,6 @@ import datetime as dt
 import logging
 
 import pytest
-
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -28,7 +27,7 @@ def _snapshot() -> dict:
         if not fields:
             continue
         rows = model._base_manager.values_list("pk", *[f.attname for f in fields])
-        out[model] = ([f for f in fields], {r[0]: r for r in rows})
+        out[model] = (list(fields), {r[0]: r for r in rows})
     return out
 
 

@@ -51,8 +51,9 @@ def test_it_answers_404_across_hospitals_on_pages_and_api(personas, events, clie
 
 
 def test_it_shows_officials_the_report_to_the_authority(personas, events, client):
-    from adverse_events import services
     from django.utils import timezone
+
+    from adverse_events import services
 
     qc = personas["qc_office"]
     event = events["gs_f"]

@@ -22,9 +22,9 @@ def _switch(page, login, username):
 
 
 def test_it_runs_the_monthly_committee_meeting_to_a_verified_action_item(page, login):
-    from committees.models import ActionItem, MeetingBody
     from django.contrib.auth import get_user_model
 
+    from committees.models import ActionItem, MeetingBody
     from organizations.models import Department
 
     User = get_user_model()

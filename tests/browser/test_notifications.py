@@ -3,9 +3,9 @@ import datetime as dt
 import os
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from organizations.models import Department, Institution
 from qms.core.services import deadline_open

@@ -100,7 +100,6 @@ def test_it_is_404_for_staff_outside_the_his_hospital(reg, api, personas):
 
 
 def test_it_answers_the_h002_his_about_its_own_d0101_only(reg, api, personas):
-    from organizations import demo as org_demo
     from qms.his.services import his_account_create
 
     user, _key = his_account_create(institution=reg.h002, username="his_h002", name="H002 HIS", actor=None)

@@ -30,9 +30,8 @@ def test_concurrent_values_for_one_place_and_month_all_land_as_revisions(django_
     from indicators import services
     from indicators.models import Indicator, IndicatorValue
     from organizations import demo as org_demo
-    from tests.conftest import DEMO_PASSWORD
-
     from organizations.management.commands.seed_demo import ensure_reference_data
+    from tests.conftest import DEMO_PASSWORD
 
     org_demo.seed(org_demo.DemoContext(password=DEMO_PASSWORD))
     ensure_reference_data()  # the catalogue a data migration seeds may have been flushed by an earlier test

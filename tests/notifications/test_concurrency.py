@@ -2,7 +2,6 @@
 import datetime as dt
 import threading
 
-import pytest
 from django.db import connection, connections
 
 from organizations import demo as org_demo

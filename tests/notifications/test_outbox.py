@@ -97,12 +97,10 @@ def test_it_sends_notify_after_commit_once(demo, django_capture_on_commit_callba
 def test_it_sends_nothing_when_the_change_rolls_back(demo, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                services.notify(recipients=[demo.users["qc_office"]], rule="r", article="", subject="s", body="b",
-                                period_key="p")
-                raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.notify(recipients=[demo.users["qc_office"]], rule="r", article="", subject="s", body="b",
+                        period_key="p")
+        raise RuntimeError
     assert not Notification.objects.exists() and not Outbox.objects.exists() and not mail.outbox
 
 

@@ -1,8 +1,8 @@
 """Who sees what, with personas: same department, other department, other hospital, official above and elsewhere."""
 import pytest
 
-from organizations.selectors import get_scope, scope_queryset, visible_departments, visible_institutions
 from organizations.models import Department
+from organizations.selectors import get_scope, scope_queryset, visible_departments, visible_institutions
 
 pytestmark = pytest.mark.django_db
 
