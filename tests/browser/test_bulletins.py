@@ -36,8 +36,11 @@ def test_it_drafts_comments_publishes_and_is_read_by_the_principal(page, login, 
     page.wait_for_url("**/bulletins/*/")
     assert "本月全院医疗质量总体平稳" in page.locator("#foreword").inner_text()
 
-    page.click("#publish")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#publish")  # publishing freezes the issue: the page asks first
     page.wait_for_selector("#bulletin-status:has-text('已发布')")
+    assert asked and asked[0].strip()
     with page.expect_download() as info:
         page.click("#download-pdf")
     path = info.value.path()

@@ -38,6 +38,8 @@ def test_it_runs_the_monthly_committee_meeting_to_a_verified_action_item(page, l
     # qc_office plans this month's committee meeting (an hour ago, so that it can be marked held)
     login(page, "qc_office")
     page.goto("/meetings/")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # sign-offs ask first
     page.click("#plan-meeting")
     page.select_option("#id_body", str(committee.pk))
     starts = timezone.localtime() - dt.timedelta(hours=1)
@@ -91,6 +93,7 @@ def test_it_runs_the_monthly_committee_meeting_to_a_verified_action_item(page, l
     page.goto(meeting_url)
     page.click("#approve-minutes")
     page.wait_for_selector("#meeting-status[data-status='approved']")
+    assert asked, "approving the minutes asks for confirmation"
     assert page.locator("#versions-table").count() == 1
     _shot(page, "approved")
     page.goto("/meetings/compliance/")

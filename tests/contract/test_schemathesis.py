@@ -103,7 +103,7 @@ def test_it_gives_no_500_and_keeps_to_the_schema(seeded):  # noqa: F811
 # ---------------------------------------------------------------- tenancy leak check
 
 # Shared catalogues: the same rows for every hospital by design.
-CATALOGUES = {"/api/v1/indicators/", "/api/v1/event-types/"}
+CATALOGUES = {"/api/v1/indicators/", "/api/v1/event-types/", "/api/v1/core-systems/"}
 
 
 def test_it_shows_another_hospital_nothing_of_h001(seeded, api):  # noqa: F811
