@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safety_info.models import EventExport, SafetyRecord
@@ -44,9 +45,17 @@ class SafetyRecordCreateSerializer(serializers.Serializer):
     cause = serializers.CharField(max_length=100, required=False)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-11"})
+class MonthField(serializers.DateField):
+    """A month, written YYYY-MM (the first of the month is stored)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class EventExportSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
-    period = serializers.DateField(format="%Y-%m", read_only=True)
+    period = MonthField(read_only=True)
 
     class Meta:
         model = EventExport

@@ -144,6 +144,12 @@ def test_it_answers_404_on_every_h001_object_path(seeded, api):  # noqa: F811
                     if method not in ops:
                         continue
                     response = getattr(stranger, method)(url, {}, format="json")
+                    own = body_of(response)
+                    if (method == "get" and response.status_code == 200 and isinstance(own, dict)
+                            and own.get("institution") not in (None, "H001") and "{id}" not in template):
+                        # codes are per hospital: the stranger's own row under the same code, not H001's
+                        probed += 1
+                        continue
                     if response.status_code != 404:
                         # A write that checks its body before looking the object up answers the same for
                         # an object that does not exist at all: that reveals nothing.
