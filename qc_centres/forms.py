@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qc_centres.workflow import ActivityKind, Ground, Kind, MaterialKind, RemovalGround, Role, Title
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CentreForm(forms.Form):

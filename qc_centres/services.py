@@ -176,7 +176,7 @@ def centre_create(
         raise ValidationError({"specialty": [_("请填写专业。")]})
     if not name:
         raise ValidationError({"name": [_("请填写名称。")]})
-    refusals = host_refusals(host_institution, authority, specialty, term_start)
+    refusals = host_refusals(host_institution, authority, specialty)
     if refusals:
         raise ValidationError({"host_institution": refusals})
     _check_unique(authority, specialty)

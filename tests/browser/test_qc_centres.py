@@ -68,6 +68,7 @@ def test_secretary_visits_then_the_authority_gives_the_red_card(page, login):
     page.fill("#id_specialty", "心血管内科")
     page.fill("#id_name", "济南市心血管内科医疗质量控制中心")
     page.select_option("#id_host_institution", label="济南市第一人民医院")
+    assert page.input_value("#id_term_start") == timezone.localdate().isoformat()
     page.click("#centre-submit")
     page.wait_for_selector(".field-error")
     assert until in page.locator("#centre-form").inner_text()

@@ -256,11 +256,13 @@ def test_visit_outside_scope_refused(demo, personas):
 
 
 def test_failed_year_names_grounds(demo, personas):
-    c, _s = centre(demo, personas)
+    year = timezone.localdate().year
+    c, _s = centre(demo, personas, f"{year}-01-01")
     with pytest.raises(ValidationError) as exc:
-        services.assessment_record(centre=c, year=2025, passed=False, actor=personas["official_jn"], grounds=[],
-                                   on=D("2026-01-20"))
+        services.assessment_record(centre=c, year=year, passed=False, actor=personas["official_jn"], grounds=[])
     assert "第二十条" in messages(exc)
+    a = services.assessment_record(centre=c, year=year, passed=False, actor=personas["official_jn"], grounds=["3"])
+    assert a.grounds == ["3"] and a.card == "yellow"
 
 
 def test_detected_ground_blocks_a_pass(demo, personas):
@@ -350,3 +352,23 @@ def test_centre_staff_see_their_centre_only(demo, personas):
     assert not visible_centres(personas["qc_office_h002"]).exists()
     assert not visible_centres(personas["official_lx"]).exists()
     assert BIRTH
+
+
+def test_centre_data_is_its_specialty_in_scope_and_nothing_else(demo, personas):
+    from decimal import Decimal
+
+    from indicators.models import Indicator, IndicatorValue
+    from organizations.selectors import visible_departments, visible_institutions
+
+    c, s = centre(demo, personas, names=["心血管内科"])
+    indicator = Indicator.objects.order_by("code").first()
+    values = {}
+    for code in ("CARD", "RESP"):
+        values[code] = IndicatorValue.objects.create(
+            indicator=indicator, institution=demo.institutions["H001"], department=demo.dept("H001", code),
+            period=D("2025-06-01"), numerator=Decimal(1), denominator=Decimal(2), rate=Decimal("0.5"),
+            source="demo", entered_at=timezone.now(), definition_version=1, factor=Decimal(100))
+    data = services.centre_data(c)["indicator_values"]
+    assert values["CARD"] in data and values["RESP"] not in data
+    # the centre's staff reach no hospital through the ordinary scope: only the centre's own pages
+    assert not visible_institutions(s).exists() and not visible_departments(s).exists()
