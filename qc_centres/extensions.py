@@ -1,0 +1,32 @@
+"""What the 质控中心 app contributes to shared pages: the nav item and the rectifications its staff see."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+
+def nav_visible(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from organizations.selectors import get_scope
+    from qc_centres.permissions import staff_centre_ids
+
+    scope = get_scope(user)
+    return scope.superuser or scope.is_official or bool(staff_centre_ids(user)) or bool(scope.institution_ids)
+
+
+def rectification_scope(user: Any) -> Q:
+    """The centre's staff see the rectifications of their centre's visits (and, after a hand-over, of the
+    centres it took over from: JN Art. 21)."""
+    from qc_centres.models import QcCentre, Visit
+    from qc_centres.permissions import staff_centre_ids
+    from qc_centres.selectors import data_centre_ids
+
+    ids = staff_centre_ids(user)
+    if not ids:
+        return Q(pk__in=[])
+    centre_ids: set[int] = set()
+    for centre in QcCentre.objects.filter(pk__in=ids):
+        centre_ids |= data_centre_ids(centre)
+    return Q(source_kind="qc_visit", source_id__in=Visit.objects.filter(centre_id__in=centre_ids).values("pk"))
