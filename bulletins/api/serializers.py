@@ -17,7 +17,7 @@ class BulletinSerializer(serializers.ModelSerializer):
     period = serializers.CharField(read_only=True)
     issue_number = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    supersedes = serializers.IntegerField(source="supersedes_id", read_only=True, allow_null=True)
     progress_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
 

@@ -35,7 +35,7 @@ class CasePoolResultSerializer(serializers.Serializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    rectification = serializers.PrimaryKeyRelatedField(read_only=True)
+    rectification = serializers.IntegerField(source="rectification_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Finding
@@ -46,7 +46,7 @@ class CaseReviewSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     authority = serializers.CharField(source="authority.code", read_only=True, allow_null=True, default=None)
     findings = FindingSerializer(many=True, read_only=True)
-    interview = serializers.PrimaryKeyRelatedField(read_only=True)
+    interview = serializers.IntegerField(source="interview_id", read_only=True, allow_null=True)
 
     class Meta:
         model = CaseReview

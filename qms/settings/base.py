@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several apps name a field "status" or "kind": give each choice set its own readable name.
     "ENUM_NAME_OVERRIDES": {
+        "QcCentreKindEnum": "qc_centres.workflow.Kind",
         "SafetyInfoKindEnum": "safety_info.models.Kind",
         "CaseCategoryEnum": "case_reviews.models.Category",
         "StaffTitleEnum": "staff.models.Title",
