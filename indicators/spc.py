@@ -93,10 +93,13 @@ def around(kind: str, base: float, ns: Sequence[Number | None], factor: Number, 
 def pooled(kind: str, xs: Sequence[Number | None], ns: Sequence[Number | None], factor: Number) -> float | None:
     """p̄ as a proportion (p) or ū per unit (u) over the usable points; None when there are none."""
     idx = _usable(xs, ns)
-    total_n = sum(float(ns[i]) for i in idx)  # type: ignore[arg-type]
+    total_n = 0.0
+    total_x = 0.0
+    for i in idx:
+        total_n += float(ns[i] or 0)
+        total_x += float(xs[i] or 0)
     if not idx or not total_n:
         return None
-    total_x = sum(float(xs[i]) for i in idx)  # type: ignore[arg-type]
     return total_x / total_n if kind in ("p", "proportion") else total_x / (total_n / float(factor))
 
 
