@@ -395,3 +395,78 @@ def recompute_event_rate(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("已根据不良事件登记重新计算：%(r)s") % {"r": value.rate.normalize()})
     return redirect(reverse("indicators:dashboard") + "?" + place.query)
+
+
+# -------------------------------------------------------------------------------------------- issue 21
+def _period_param(request: HttpRequest) -> dt.date:
+    try:
+        return services.parse_period(request.GET.get("period")) if request.GET.get("period") else _default_period()
+    except ValidationError:
+        return _default_period()
+
+
+def _funnel_svg(result: dict, href: str, unit: str, title: str) -> str:
+    from indicators import spc
+    from qms.charts import funnel_plot
+
+    rows = [r for r in result["rows"] if r["rate"] is not None and r["denominator"]]
+    if not rows or result["pooled"] is None:
+        return funnel_plot([], [], None, title=title, unit=unit)
+    ind = result["indicator"]
+    n_max = max(float(r["denominator"]) for r in rows)
+    curve = spc.funnel_curve(ind.kind, result["pooled"], ind.factor, n_max * 1.2)
+    points = [(r["name"], r["denominator"], r["rate"], r["signal"] or "within", href.replace("CODE", r["code"]))
+              for r in rows]
+    return funnel_plot(points, curve, result["pooled"], title=title, unit=unit)
+
+
+@login_required
+def comparison(request: HttpRequest, code: str) -> HttpResponse:
+    """Every hospital under the authority (or a hospital's departments, ?institution=), with the funnel plot."""
+    from indicators.comparison import comparison_for, reach_authorities
+
+    indicator = get_object_or_404(Indicator.objects.filter(is_active=True), code=code)
+    period = _period_param(request)
+    institution = request.GET.get("institution") or None
+    result = comparison_for(request.user, indicator, period, authority=request.GET.get("authority") or None,
+                            institution=institution)
+    if result is None:
+        raise Http404
+    detail = reverse("indicators:indicator_detail", args=[indicator.code])
+    if result["level"] == "department":
+        href = f"{detail}?institution={result['institution'].code}&department=CODE&period={period:%Y-%m}"
+    else:
+        href = f"{detail}?institution=CODE&period={period:%Y-%m}"
+    for r in result["rows"]:
+        r["url"] = href.replace("CODE", r["code"])
+    svg = mark_safe(_funnel_svg(result, href, indicator.unit, f"{indicator.code} {indicator.name}"))  # noqa: S308
+    return render(request, "indicators/comparison.html", {
+        "indicator": indicator,
+        "period": period,
+        "result": result,
+        "svg": svg,
+        "authorities": reach_authorities(request.user) if result["level"] == "hospital" else [],
+        "indicators": [i for i in selectors.catalogue() if i.kind != Indicator.Kind.COUNT],
+        "institution": institution,
+    })
+
+
+@login_required
+def authority_overview(request: HttpRequest) -> HttpResponse:
+    """The authority's home across all its hospitals (Art. 33–35 监测评估)."""
+    from indicators.comparison import overview, reach_authorities
+    from organizations.models import Authority
+
+    mine = reach_authorities(request.user)
+    if not mine:
+        raise Http404
+    code = request.GET.get("authority")
+    authority: Authority = next((a for a in mine if a.code == code), None) if code else mine[0]  # type: ignore[assignment]
+    if authority is None:
+        raise Http404
+    try:
+        page_no = int(request.GET.get("page") or 1)
+    except ValueError:
+        page_no = 1
+    data = overview(authority=authority, period=_period_param(request), today=timezone.localdate(), page=page_no)
+    return render(request, "indicators/authority_overview.html", {**data, "authorities": mine})

@@ -395,3 +395,87 @@ def pareto_chart(categories: Sequence[str], values: Sequence[Number | None], tit
     parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(y(0))}" x2="{WIDTH - right}" y2="{_c(y(0))}" stroke="#adb5bd"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def funnel_plot(
+    points: Sequence[tuple[str, Number, Number, str, str]],
+    curve: Sequence[tuple[float, float, float, float, float]],
+    pooled: Number | None,
+    title: str = "",
+    unit: str = "",
+) -> str:
+    """A funnel plot: each unit's value (y) against its denominator (x, logarithmic), the pooled value and the
+    95 % / 99.8 % limit curves. ``points`` are (label, denominator, value, signal, href) with signal "above",
+    "below" or "within" (href may be empty); ``curve`` rows are (n, lower998, lower95, upper95, upper998)."""
+    import math
+
+    parts = _open(title, "funnel plot")
+    parts.append(_title(title))
+    pts = [(lab, float(n), float(v), sig, href) for lab, n, v, sig, href in points if n and v is not None]
+    if not pts or pooled is None:
+        return _empty(parts)
+    centre = float(pooled)
+    n_lo = min(min(p[1] for p in pts), curve[0][0] if curve else 1.0)
+    n_hi = max(max(p[1] for p in pts), curve[-1][0] if curve else 10.0)
+    if n_hi <= n_lo:
+        n_hi = n_lo * 10
+    # the y range: the points and the limits over the points' range (not the wide mouth of the funnel)
+    inner = [c for c in curve if c[0] >= min(p[1] for p in pts) * 0.5]
+    extent = [p[2] for p in pts] + [centre] + [c[1] for c in inner] + [c[4] for c in inner]
+    lo, hi, step = _nice_range(min(extent), max(extent))
+    if min(extent) >= 0 and lo < 0:
+        lo = 0.0
+    if unit.strip() == "%" and hi > 100 >= max(extent):
+        hi = 100.0
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    l_lo, l_hi = math.log10(n_lo), math.log10(n_hi)
+
+    def x(n: float) -> float:
+        return PAD_LEFT + (math.log10(n) - l_lo) / (l_hi - l_lo) * plot_w
+
+    def y(v: float) -> float:
+        v = min(max(v, lo), hi)
+        return PAD_TOP + plot_h - (v - lo) / (hi - lo) * plot_h
+
+    tick = lo
+    guard = 0
+    while tick <= hi + step / 1000 and guard < 20:
+        yy = y(tick)
+        parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(yy)}" x2="{WIDTH - PAD_RIGHT}" y2="{_c(yy)}" '
+                     f'stroke="{COLOUR_GRID}" stroke-width="1"/>')
+        parts.append(f'<text x="{PAD_LEFT - 6}" y="{_c(yy + 4)}" font-size="11" fill="#495057" '
+                     f'text-anchor="end">{escape(_fmt(tick))}</text>')
+        tick += step
+        guard += 1
+    decade = 10 ** math.floor(l_lo)
+    while decade <= n_hi * 1.0001:
+        if decade >= n_lo * 0.9999:
+            parts.append(f'<text x="{_c(x(decade))}" y="{HEIGHT - PAD_BOTTOM + 16}" font-size="10" '
+                         f'fill="#495057" text-anchor="middle">{escape(_fmt(decade))}</text>')
+        decade *= 10
+    parts.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" font-size="10" fill="#495057" '
+                 f'text-anchor="end">{escape(gettext("分母（对数刻度）"))}</text>')
+    if unit:
+        parts.append(f'<text x="{WIDTH - PAD_RIGHT}" y="20" font-size="11" fill="#495057" '
+                     f'text-anchor="end">{escape(unit)}</text>')
+    for col, cls, dash in ((1, "limit998", "5,3"), (4, "limit998", "5,3"), (2, "limit95", "2,2"),
+                           (3, "limit95", "2,2")):
+        d = "".join(f"{'L' if k else 'M'}{_c(x(c[0]))},{_c(y(c[col]))}" for k, c in enumerate(curve)
+                    if n_lo <= c[0] <= n_hi)
+        if d:
+            colour = COLOUR_LIMIT if cls == "limit998" else "#fd7e14"
+            parts.append(f'<path class="{cls}" d="{d}" fill="none" stroke="{colour}" stroke-width="1.2" '
+                         f'stroke-dasharray="{dash}"/>')
+    parts.append(f'<line class="center" x1="{PAD_LEFT}" y1="{_c(y(centre))}" x2="{WIDTH - PAD_RIGHT}" '
+                 f'y2="{_c(y(centre))}" stroke="{COLOUR_CENTER}" stroke-width="1"/>')
+    parts.append(f'<text x="{PAD_LEFT + 4}" y="{_c(y(centre) - 3)}" font-size="10" fill="{COLOUR_CENTER}">'
+                 f'{escape(gettext("合计"))} {escape(_fmt(centre))}</text>')
+    for lab, n, v, sig, href in pts:
+        colour = COLOUR_SIGNAL if sig in ("above", "below") else COLOUR_LINE
+        tip = escape(f"{lab}: {_fmt(v)}{unit} (n={_fmt(n)})")
+        dot = (f'<circle class="unit {escape(sig)}" data-label="{escape(lab)}" cx="{_c(x(n))}" cy="{_c(y(v))}" '
+               f'r="{4 if sig == "within" else 5}" fill="{colour}" fill-opacity="0.8"><title>{tip}</title></circle>')
+        parts.append(f'<a href="{escape(href)}">{dot}</a>' if href else dot)
+    parts.append("</svg>")
+    return "".join(parts)

@@ -26,3 +26,7 @@ class RectificationsConfig(AppConfig):
             ),
         })
         register_nav(NavItem(_("整改"), "rectifications:list", 75))
+        from qms.extensions import AuthorityCount, register_authority_count
+        from rectifications.selectors import open_counts
+
+        register_authority_count(AuthorityCount("rectifications", _("未完成整改"), open_counts, "rectifications:list", 20))
