@@ -42,7 +42,7 @@ def reach_authorities(user) -> list[Authority]:  # noqa: ANN001
     return sorted(found, key=lambda a: (LEVEL_ORDER.get(a.level, 9), a.code))
 
 
-def _hospital_values(indicator: Indicator, ids: list[int], period: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+def _hospital_values(indicator: Indicator, ids: list[int], period: dt.date) -> dict[int, tuple[Any, Any]]:
     own = {
         i: (n, d)
         for i, n, d in IndicatorValue.objects.filter(
@@ -114,10 +114,10 @@ def across_hospitals(*, indicator: Indicator, authority: Authority, period: dt.d
                                    grade_level__in=grades)
         .order_by("code").values("id", "code", "name", "grade_level", "grade_class", "authority__name")
     )
-    units = [{"id": h["id"], "code": h["code"], "name": h["name"], "grade": h["grade_level"],
+    units: list[dict[str, Any]] = [{"id": h["id"], "code": h["code"], "name": h["name"], "grade": h["grade_level"],
               "grade_label": f"{h['grade_level']}级{h['grade_class']}等" if h["grade_class"] else f"{h['grade_level']}级",
               "authority_name": h["authority__name"]} for h in hospitals]
-    ids = [u["id"] for u in units]
+    ids: list[int] = [int(u["id"]) for u in units]
     values = _hospital_values(indicator, ids, period)
     last_year: dict[int, Any] = {}
     if indicator.target_kind == Indicator.TargetKind.YOY:
@@ -197,28 +197,28 @@ def overview(*, authority: Authority, period: dt.date, today: dt.date, page: int
     by_id = {i.pk: i for i in inds}
     values: dict[tuple[int, int], Decimal] = {}
     snaps: dict[tuple[int, int], dict] = {}
-    for inst, ind, rate, snap in IndicatorValue.objects.filter(
+    for inst_id, ind_id, rate, snap in IndicatorValue.objects.filter(
         institution_id__in=ids, indicator_id__in=by_id, period=period, is_current=True, department__isnull=True
     ).values_list("institution_id", "indicator_id", "rate", "target_snapshot"):
-        values[(inst, ind)] = rate
-        snaps[(inst, ind)] = snap
+        values[(inst_id, ind_id)] = rate
+        snaps[(inst_id, ind_id)] = snap
     for s in (
         IndicatorValue.objects.filter(institution_id__in=ids, indicator_id__in=by_id, period=period, is_current=True,
                                       department__isnull=False)
         .values("institution_id", "indicator_id").annotate(n=Sum("numerator"), d=Sum("denominator")).order_by()
     ):
         key = (s["institution_id"], s["indicator_id"])
-        ind = by_id[s["indicator_id"]]
-        if key not in values and (s["d"] or ind.kind == Indicator.Kind.COUNT):
-            values[key] = compute_rate(s["n"], s["d"], ind.factor, ind.kind)
+        summed = by_id[s["indicator_id"]]
+        if key not in values and (s["d"] or summed.kind == Indicator.Kind.COUNT):
+            values[key] = compute_rate(s["n"], s["d"], summed.factor, summed.kind)
     yoy_ids = [i.pk for i in inds if i.target_kind == Indicator.TargetKind.YOY]
     last_year: dict[tuple[int, int], Decimal] = {}
     if yoy_ids:
-        for inst, ind, rate in IndicatorValue.objects.filter(
+        for inst_id, ind_id, rate in IndicatorValue.objects.filter(
             institution_id__in=ids, indicator_id__in=yoy_ids, period=add_months(period, -12), is_current=True,
             department__isnull=True,
         ).values_list("institution_id", "indicator_id", "rate"):
-            last_year[(inst, ind)] = rate
+            last_year[(inst_id, ind_id)] = rate
     overdue = {
         r["institution_id"]: r["n"]
         for r in MonthlyReport.objects.filter(institution_id__in=ids, status__in=OPEN_STATES, due_on__lt=today)
@@ -228,23 +228,23 @@ def overview(*, authority: Authority, period: dt.date, today: dt.date, page: int
     per_indicator = {i.pk: {"met": 0, "missed": 0, "missing": 0, "applicable": 0} for i in inds}
     rows = []
     for h in hospitals:
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         met = missed = missing = 0
         for ind in inds:
             if h["grade_level"] not in ind.grade_list:
                 cells.append(None)
                 continue
             key = (h["id"], ind.pk)
-            rate = values.get(key)
+            found = values.get(key)
             tally = per_indicator[ind.pk]
             tally["applicable"] += 1
-            if rate is None:
+            if found is None:
                 missing += 1
                 tally["missing"] += 1
                 cells.append({"code": ind.code, "light": "none", "rate": None})
                 continue
             snap = snaps.get(key) or ind.target_for_grade(h["grade_level"])
-            att = attainment(rate, snap, last_year.get(key))
+            att = attainment(found, snap, last_year.get(key))
             if att == "met":
                 met += 1
                 tally["met"] += 1
@@ -252,7 +252,7 @@ def overview(*, authority: Authority, period: dt.date, today: dt.date, page: int
                 missed += 1
                 tally["missed"] += 1
             cells.append({"code": ind.code, "light": {"met": "green", "missed": "red"}.get(att or "", "grey"),
-                          "rate": rate})
+                          "rate": found})
         rows.append({**h, "cells": cells, "met": met, "missed": missed, "missing": missing,
                      "overdue_reports": overdue.get(h["id"], 0),
                      "counts": [(c, n.get(h["id"], 0)) for c, n in extra]})

@@ -304,3 +304,61 @@ def own_departments(user) -> list[Department]:  # noqa: ANN001
     if not scope.department_ids:
         return []
     return list(Department.objects.filter(Q(id__in=scope.department_ids)).select_related("institution"))
+
+
+# -------------------------------------------------------------------------------------------- issue 21 phases
+VERDICT_LABELS = {
+    "improved": "已改善", "no_change": "暂未见改变", "deteriorated": "恶化", "no_baseline": "基线不足",
+}
+
+
+def interventions(*, institution_id: int, indicator: Indicator, department_id: int | None) -> list:
+    from indicators.models import Intervention
+
+    qs = Intervention.objects.filter(institution_id=institution_id, indicator=indicator, is_active=True)
+    qs = qs.filter(department_id=department_id) if department_id else qs.filter(department__isnull=True)
+    return list(qs.select_related("recorded_by").order_by("implemented_on", "id"))
+
+
+def phased_row(row: dict, items: list) -> dict:
+    """A series row split into phases at the interventions (indicators.spc.phased), each intervention with its
+    verdict against the phase before it, judged on the points up to the next intervention."""
+    from indicators import spc
+
+    ind = row["indicator"]
+    labels = [p.label for p in row["points"]]
+    xs = [p.numerator for p in row["points"]]
+    ns = [p.denominator if p.numerator is not None else None for p in row["points"]]
+    values = [p.rate for p in row["points"]]
+    starts: list[int] = []
+    for it in items:
+        first = f"{it.first_period:%Y-%m}"
+        it.start_index = labels.index(first) if first in labels else (len(labels) if first > labels[-1] else 0)
+        starts.append(it.start_index)
+    breaks = sorted({s for s in starts if 0 < s < len(labels)})
+    chart = spc.phased(ind.kind, xs, ns, values, ind.factor, breaks)
+    for it in items:
+        s = it.start_index
+        if not 0 < s < len(labels):
+            it.verdict = spc.Verdict(spc.NO_BASELINE, "实施日期不在图示范围内" if s == 0 else "尚无实施后的数据")
+        else:
+            prev = max([b for b in breaks if b < s], default=0)
+            nxt = min([b for b in breaks if b > s], default=len(labels))
+            it.verdict = spc.verdict(ind.kind, xs[:nxt], ns[:nxt], values[:nxt], ind.factor, start=s,
+                                     direction=ind.direction, baseline_start=prev)
+        it.verdict_label = VERDICT_LABELS[it.verdict.result]
+        it.verdict_at = labels[it.verdict.at] if it.verdict.at is not None else ""
+    return {**row, "phased": chart, "interventions": items, "breaks": breaks}
+
+
+def phased_svg(row: dict, *, title: str) -> str:
+    from qms.charts import run_chart
+
+    chart = row["phased"]
+    provisional = {i for ph in chart.phases if ph.provisional for i in range(ph.start, ph.end + 1)}
+    marks = [(it.start_index, it.title) for it in row["interventions"] if 0 < it.start_index < len(row["points"])]
+    return run_chart(
+        [(p.label[2:], p.rate) for p in row["points"]], target=row["target_value"], center=chart.center,
+        ucl=chart.ucl, lcl=chart.lcl, signals=chart.signals, title=title, unit=row["unit"], breaks=marks,
+        provisional=provisional,
+    )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("i/<str:code>/", views.indicator_detail, name="indicator_detail"),
     path("i/<str:code>/comparison/", views.comparison, name="comparison"),
+    path("i/<str:code>/interventions/", views.intervention_add, name="intervention_add"),
     path("authority/", views.authority_overview, name="authority_overview"),
     path("entry/", views.value_entry, name="value_entry"),
     path("import/", views.import_upload, name="import_upload"),

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from indicators import excel, permissions, selectors, services
 from indicators.forms import ImportForm, ReportForm, ReturnForm, ValueForm
-from indicators.models import ImportBatch, Indicator, IndicatorValue, MonthlyReport
+from indicators.models import ImportBatch, Indicator, IndicatorValue, Intervention, MonthlyReport
+from indicators.spc import MIN_PHASE_POINTS
 from indicators.workflow import BADGE, EDITABLE_STATES, ReportStatus
 from organizations.models import Department, Institution
 from organizations.selectors import get_scope, visible_departments, visible_institutions
@@ -114,7 +115,13 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         institution_id=place.institution.pk, indicator=indicator, year=place.period.year, month=place.period.month,
         department_id=place.department.pk if place.department else None,
     )
-    svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+    items = selectors.interventions(institution_id=place.institution.pk, indicator=indicator,
+                                    department_id=place.department.pk if place.department else None)
+    if items:
+        row = selectors.phased_row(row, items)
+        svg = mark_safe(selectors.phased_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+    else:
+        svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
     by_department = []
     if place.department is None and indicator.department_level:
         by_department = selectors.department_values(
@@ -130,6 +137,11 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "points": list(reversed(points)),
         "signals": {row["points"][i].label: r for i, r in row["chart"].reasons.items()},
         "by_department": by_department,
+        "interventions": items,
+        "phases": row["phased"].phases if items else [],
+        "min_phase_points": MIN_PHASE_POINTS,
+        "can_record_intervention": permissions.is_quality_office(request.user, place.institution.pk),
+        "source_kinds": Intervention.SourceKind.choices,
         "revisions": selectors.revisions(
             institution_id=place.institution.pk, indicator=indicator,
             department_id=place.department.pk if place.department else None,
@@ -470,3 +482,36 @@ def authority_overview(request: HttpRequest) -> HttpResponse:
         page_no = 1
     data = overview(authority=authority, period=_period_param(request), today=timezone.localdate(), page=page_no)
     return render(request, "indicators/authority_overview.html", {**data, "authorities": mine})
+
+
+@login_required
+@require_POST
+def intervention_add(request: HttpRequest, code: str) -> HttpResponse:
+    """The quality office records an improvement action on the indicator; the chart splits at its date."""
+    place = _place(request)
+    indicator = get_object_or_404(Indicator.objects.filter(is_active=True), code=code)
+    if not permissions.is_quality_office(request.user, place.institution.pk):
+        raise PermissionDenied
+    raw_date = request.POST.get("implemented_on") or ""
+    try:
+        implemented_on = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        implemented_on = None
+    try:
+        source_id = int(request.POST["source_id"]) if request.POST.get("source_id") else None
+    except ValueError:
+        source_id = None
+    try:
+        services.intervention_record(
+            indicator=indicator, institution=place.institution, department=place.department,
+            implemented_on=implemented_on, title=request.POST.get("title", ""),  # type: ignore[arg-type]
+            source_kind=request.POST.get("source_kind") or "other", source_id=source_id,
+            source_url=request.POST.get("source_url", "")[:300], actor=request.user,
+        )
+    except ValidationError as exc:
+        for msgs in exc.message_dict.values():
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.success(request, _("已记录改进措施，趋势图按实施日期分期。"))
+    return redirect(f"{reverse('indicators:indicator_detail', args=[indicator.code])}?{place.query}")

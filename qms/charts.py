@@ -135,15 +135,19 @@ def _empty(parts: list[str]) -> str:
 def run_chart(
     points: Sequence[tuple[str, Number | None]],
     target: Number | None = None,
-    center: Number | None = None,
+    center: Limit = None,
     ucl: Limit = None,
     lcl: Limit = None,
     signals: Sequence[int] = (),
     title: str = "",
     unit: str = "",
+    breaks: Sequence[tuple[int, str]] = (),
+    provisional: Sequence[int] | set[int] = (),
 ) -> str:
     """A run chart (or a control chart when limits are given): values in time order with target line,
-    centre line, control limits (stepped when they vary per point) and signal markers."""
+    centre line, control limits (stepped when they vary per point) and signal markers. A phased chart (issue
+    21) passes ``center`` per point, ``breaks`` (index where a phase starts, label of the intervention) and the
+    indices whose limits are ``provisional`` (drawn fainter, class "provisional")."""
     n = len(points)
     parts = _open(title, "run chart")
     parts.append(_title(title))
@@ -151,11 +155,18 @@ def run_chart(
     ucls = _limit_list(ucl, n)
     lcls = _limit_list(lcl, n)
     tgt = _f(target)
-    ctr = _f(center)
+    centers: list[float | None] | None = None
+    if center is not None and not isinstance(center, (int, float, Decimal)):
+        centers = _limit_list(center, n)
+        ctr = None
+    else:
+        ctr = _f(center)
+    faint = set(provisional)
     known = [v for v in values if v is not None]
     if not known:
         return _empty(parts)
     extent = known + [x for x in ucls + lcls if x is not None] + [x for x in (tgt, ctr) if x is not None]
+    extent += [x for x in centers or [] if x is not None]
     lo, hi, step = _nice_range(min(extent), max(extent))
     if min(known) >= 0 and lo < 0:
         lo = 0.0
@@ -207,16 +218,33 @@ def run_chart(
 
     # control limits: stepped lines, one segment per point
     for lims, cls in ((ucls, "ucl"), (lcls, "lcl")):
-        segs = []
-        for i, v in enumerate(lims):
-            if v is None or not (lo <= v <= hi):
-                continue
-            segs.append(f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}")
+        for faint_pass in (False, True):
+            segs = []
+            for i, v in enumerate(lims):
+                if v is None or not (lo <= v <= hi) or (i in faint) != faint_pass:
+                    continue
+                segs.append(f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}")
+            if segs:
+                extra = ' provisional" stroke-opacity="0.4' if faint_pass else ""
+                parts.append(
+                    f'<path class="{cls}{extra}" d="{"".join(segs)}" fill="none" stroke="{COLOUR_LIMIT}" '
+                    f'stroke-width="1.2" stroke-dasharray="5,3"/>'
+                )
+    if centers is not None:
+        segs = [f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}" for i, v in enumerate(centers)
+                if v is not None]
         if segs:
-            parts.append(
-                f'<path class="{cls}" d="{"".join(segs)}" fill="none" stroke="{COLOUR_LIMIT}" '
-                f'stroke-width="1.2" stroke-dasharray="5,3"/>'
-            )
+            parts.append(f'<path class="center" d="{"".join(segs)}" fill="none" stroke="{COLOUR_CENTER}" '
+                         f'stroke-width="1"/>')
+    for k, (i, label) in enumerate(breaks):
+        if not 0 < i < n:
+            continue
+        bx = x(i) - slot / 2
+        parts.append(f'<line class="phase-break" x1="{_c(bx)}" y1="{PAD_TOP}" x2="{_c(bx)}" '
+                     f'y2="{PAD_TOP + plot_h}" stroke="#6f42c1" stroke-width="1.5" stroke-dasharray="4,2">'
+                     f"<title>{escape(label)}</title></line>")
+        parts.append(f'<text x="{_c(bx + 3)}" y="{PAD_TOP + 10 + 11 * (k % 2)}" font-size="10" fill="#6f42c1">'
+                     f"{escape(label[:12])}</text>")
     if any(v is not None for v in ucls):
         last = next(v for v in reversed(ucls) if v is not None)
         parts.append(
