@@ -29,6 +29,11 @@ class IndicatorsConfig(AppConfig):
         register_nav(NavItem(_("辖区总览"), "indicators:authority_overview", 41, visible=_is_official))
         register_home_panel(panels.monthly_report_panel, order=40)
         register_agenda_source(agenda_items)
+        from indicators.selectors import bulletin_section, intervention_agenda_items
+        from qms.extensions import BulletinSection, register_bulletin_section
+
+        register_agenda_source(intervention_agenda_items)
+        register_bulletin_section(BulletinSection("interventions", "改进措施成效", bulletin_section, 45))
         from indicators.workflow import ACTIONS
         from qms.core.workflow import register_actions
 

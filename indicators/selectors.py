@@ -317,7 +317,7 @@ def interventions(*, institution_id: int, indicator: Indicator, department_id: i
 
     qs = Intervention.objects.filter(institution_id=institution_id, indicator=indicator, is_active=True)
     qs = qs.filter(department_id=department_id) if department_id else qs.filter(department__isnull=True)
-    return list(qs.select_related("recorded_by").order_by("implemented_on", "id"))
+    return list(qs.select_related("recorded_by", "institution", "department").order_by("implemented_on", "id"))
 
 
 def phased_row(row: dict, items: list) -> dict:
@@ -362,3 +362,80 @@ def phased_svg(row: dict, *, title: str) -> str:
         ucl=chart.ucl, lcl=chart.lcl, signals=chart.signals, title=title, unit=row["unit"], breaks=marks,
         provisional=provisional,
     )
+
+
+def intervention_verdicts(*, institution_id: int, until: dt.date, source_kind: str | None = None,
+                          source_id: int | None = None) -> list:
+    """The hospital's active interventions (optionally those of one source) with their verdicts on the chart
+    ending at `until`'s month: two queries per indicator and place, whatever the number of interventions."""
+    from indicators.models import Intervention
+
+    qs = Intervention.objects.filter(institution_id=institution_id, is_active=True).select_related(
+        "indicator", "department")
+    if source_kind:
+        qs = qs.filter(source_kind=source_kind)
+    if source_id is not None:
+        qs = qs.filter(source_id=source_id)
+    groups: dict[tuple[int, int | None], list] = defaultdict(list)
+    for it in qs.order_by("implemented_on", "id"):
+        groups[(it.indicator_id, it.department_id)].append(it)
+    if not groups:
+        return []
+    out = []
+    for (_ind, dept_id), items in groups.items():
+        # the verdict weighs every intervention on the chart: fetch all of that place's, not only the source's
+        everything = interventions(institution_id=institution_id, indicator=items[0].indicator,
+                                   department_id=dept_id) if source_kind or source_id else items
+        row = series(institution_id=institution_id, indicator=items[0].indicator, year=until.year,
+                     month=until.month, department_id=dept_id)
+        phased = phased_row(row, everything)
+        wanted = {it.pk for it in items}
+        out += [it for it in phased["interventions"] if it.pk in wanted]
+    return sorted(out, key=lambda it: (it.implemented_on, it.pk))
+
+
+def _last_month(today: dt.date) -> dt.date:
+    return add_months(today.replace(day=1), -1)
+
+
+def bulletin_section(*, institution: Institution, year: int, month: int) -> dict:
+    """改进成效 in the monthly bulletin: each improvement action on an indicator and whether the chart moved."""
+    items = intervention_verdicts(institution_id=institution.pk, until=dt.date(year, month, 1))
+    if not items:
+        return {"available": False, "empty": "本月无记录在指标上的改进措施。", "lines": [], "tables": [], "focus": []}
+    rows = [[f"{it.indicator.code} {it.indicator.name}", it.title, f"{it.implemented_on:%Y-%m-%d}",
+             VERDICT_LABELS[it.verdict.result], it.verdict.reason + (f"（{it.verdict_at}）" if it.verdict_at else "")]
+            for it in items]
+    improved = sum(1 for it in items if it.verdict.result == "improved")
+    focus = [f"{it.indicator.name}：{it.title}（{VERDICT_LABELS[it.verdict.result]}）" for it in items
+             if it.verdict.result == "deteriorated"]
+    return {
+        "available": True, "empty": "",
+        "lines": [f"在指标上记录的改进措施 {len(items)} 项，其中经控制图判定已改善 {improved} 项。"
+                  "判定规则：实施后连续 8 点位于基线中心线有利一侧，或 1 点超出基线控制限（有利方向）。"],
+        "tables": [{"title": "改进措施成效", "head": ["指标", "改进措施", "实施日期", "成效", "依据"], "rows": rows}],
+        "focus": focus,
+    }
+
+
+def intervention_agenda_items(*, institution: Institution, department: Department | None, since: Any,
+                              until: dt.date) -> list[dict]:
+    """Agenda source: an action verified as done whose indicator shows no change yet (or deteriorated)."""
+    from qms.extensions import VERIFIED_LOOKUPS
+
+    if department is not None:
+        return []
+    items = [it for it in intervention_verdicts(institution_id=institution.pk,
+                                                until=add_months(dt.date(until.year, until.month, 1), -1))
+             if it.verdict.result in ("no_change", "deteriorated") and it.source_id]
+    verified: dict[str, set[int]] = {}
+    for kind, fn in VERIFIED_LOOKUPS.items():
+        ids = [it.source_id for it in items if it.source_kind == kind]
+        verified[kind] = set(fn(ids)) if ids else set()
+    url = reverse("indicators:indicator_detail", args=["CODE"])
+    return [{
+        "kind": "intervention_no_change",
+        "title": f"已核实的改进措施指标{VERDICT_LABELS[it.verdict.result]}：{it.indicator.code} {it.indicator.name}",
+        "detail": f"{it.title}（{it.implemented_on:%Y-%m-%d} 实施）；{it.verdict.reason}",
+        "url": url.replace("CODE", it.indicator.code) + f"?institution={institution.code}",
+    } for it in items if it.source_id in verified.get(it.source_kind, set())]

@@ -128,14 +128,15 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             institution_id=place.institution.pk, indicator=indicator, period=place.period,
             department_ids=visible_departments(request.user).filter(institution=place.institution).values("id"),
         )
-    points = list(zip(row["points"], row["chart"].ucl, row["chart"].lcl))
+    shown = row["phased"] if items else row["chart"]
+    points = list(zip(row["points"], shown.ucl, shown.lcl))
     return render(request, "indicators/indicator_detail.html", {
         "place": place,
         "indicator": indicator,
         "row": row,
         "svg": svg,
         "points": list(reversed(points)),
-        "signals": {row["points"][i].label: r for i, r in row["chart"].reasons.items()},
+        "signals": {row["points"][i].label: r for i, r in shown.reasons.items()},
         "by_department": by_department,
         "interventions": items,
         "phases": row["phased"].phases if items else [],

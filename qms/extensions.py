@@ -132,3 +132,12 @@ def register_authority_count(item: AuthorityCount) -> None:
     if all(existing.key != item.key for existing in AUTHORITY_COUNTS):
         AUTHORITY_COUNTS.append(item)
         AUTHORITY_COUNTS.sort(key=lambda i: i.order)
+
+
+# Which of an app's improvement actions are verified (issue 21: the agenda lists a verified action whose
+# indicator shows no change): source kind ("action_item", "rectification" …) -> fn(ids) -> iterable of verified ids.
+VERIFIED_LOOKUPS: dict[str, Callable[[list[int]], Any]] = {}
+
+
+def register_verified_lookup(kind: str, fn: Callable[[list[int]], Any]) -> None:
+    VERIFIED_LOOKUPS[kind] = fn
