@@ -9,11 +9,13 @@ year's values for a year-on-year target.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Sum, TextField
+from django.db.models.functions import Cast
 
 from indicators import spc
 from indicators.analysis import attainment, compute_rate
@@ -197,11 +199,16 @@ def overview(*, authority: Authority, period: dt.date, today: dt.date, page: int
     by_id = {i.pk: i for i in inds}
     values: dict[tuple[int, int], Decimal] = {}
     snaps: dict[tuple[int, int], dict] = {}
-    for inst_id, ind_id, rate, snap in IndicatorValue.objects.filter(
+    parsed: dict[str, dict] = {}  # the snapshots are a few distinct texts: each decoded once, not per value
+    for inst_id, ind_id, rate, snap_text in IndicatorValue.objects.filter(
         institution_id__in=ids, indicator_id__in=by_id, period=period, is_current=True, department__isnull=True
-    ).values_list("institution_id", "indicator_id", "rate", "target_snapshot"):
+    ).annotate(snap_text=Cast("target_snapshot", TextField())).values_list(
+        "institution_id", "indicator_id", "rate", "snap_text"
+    ):
         values[(inst_id, ind_id)] = rate
-        snaps[(inst_id, ind_id)] = snap
+        if snap_text not in parsed:
+            parsed[snap_text] = json.loads(snap_text) if snap_text else {}
+        snaps[(inst_id, ind_id)] = parsed[snap_text]
     for s in (
         IndicatorValue.objects.filter(institution_id__in=ids, indicator_id__in=by_id, period=period, is_current=True,
                                       department__isnull=False)

@@ -418,6 +418,9 @@ def _period_param(request: HttpRequest) -> dt.date:
         return _default_period()
 
 
+TABLE_PAGE = 50
+
+
 def _funnel_svg(result: dict, href: str, unit: str, title: str) -> str:
     from indicators import spc
     from qms.charts import funnel_plot
@@ -450,10 +453,27 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
         href = f"{detail}?institution={result['institution'].code}&department=CODE&period={period:%Y-%m}"
     else:
         href = f"{detail}?institution=CODE&period={period:%Y-%m}"
-    for r in result["rows"]:
-        r["url"] = href.replace("CODE", r["code"])
     svg = mark_safe(_funnel_svg(result, href, indicator.unit, f"{indicator.code} {indicator.name}"))  # noqa: S308
+    # the table is paged (the funnel shows every unit; the API lists them all): units beyond the 99.8 % limits
+    # first, then by rank
+    ordered = sorted(result["rows"], key=lambda r: (r["signal"] not in ("above", "below"), r["rank"] is None,
+                                                    r["rank"] or 0, r["code"]))
+    pages = max(1, -(-len(ordered) // TABLE_PAGE))
+    try:
+        page_no = min(max(1, int(request.GET.get("page") or 1)), pages)
+    except ValueError:
+        page_no = 1
+    shown = ordered[(page_no - 1) * TABLE_PAGE: page_no * TABLE_PAGE]
+    for r in shown:
+        r["url"] = href.replace("CODE", r["code"])
+    base_query = f"period={period:%Y-%m}" + (f"&institution={institution}" if institution else "")
+    if result["level"] == "hospital":
+        base_query += f"&authority={result['authority'].code}"
     return render(request, "indicators/comparison.html", {
+        "table": shown,
+        "page": page_no,
+        "pages": pages,
+        "base_query": base_query,
         "indicator": indicator,
         "period": period,
         "result": result,
