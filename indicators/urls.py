@@ -9,6 +9,7 @@ urlpatterns = [
     path("i/<str:code>/comparison/", views.comparison, name="comparison"),
     path("i/<str:code>/interventions/", views.intervention_add, name="intervention_add"),
     path("authority/", views.authority_overview, name="authority_overview"),
+    path("authority/report.pdf", views.authority_report_pdf, name="authority_report_pdf"),
     path("entry/", views.value_entry, name="value_entry"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/template.xlsx", views.import_template, name="import_template"),

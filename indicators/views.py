@@ -536,3 +536,25 @@ def intervention_add(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("已记录改进措施，趋势图按实施日期分期。"))
     return redirect(f"{reverse('indicators:indicator_detail', args=[indicator.code])}?{place.query}")
+
+
+@login_required
+def authority_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The evaluation report for a month as a PDF (Art. 34 定期发布评估结果)."""
+    from indicators.comparison import GRID_PAGE, overview, reach_authorities
+    from qms.pdf import render_pdf
+
+    mine = reach_authorities(request.user)
+    code = request.GET.get("authority")
+    authority = next((a for a in mine if a.code == code), None) if code else (mine[0] if mine else None)
+    if authority is None:
+        raise Http404
+    period = _period_param(request)
+    data = overview(authority=authority, period=period, today=timezone.localdate())
+    data["worst"] = [r for r in data["grid"] if r["missed"]][:GRID_PAGE]
+    data["judged"] = data["met"] + data["missed"]
+    data["generated_at"] = timezone.localtime()
+    pdf = render_pdf("pdf/indicators/evaluation_report.html", data)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="evaluation-{authority.code}-{period:%Y-%m}.pdf"'
+    return response

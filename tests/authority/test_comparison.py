@@ -147,3 +147,22 @@ def test_the_overview_shows_the_grid_late_hospitals_and_open_items(demo, client,
     assert f'/indicators/i/ZB03/comparison/?authority=JN&period={period}' in html
     client.force_login(personas["qc_office"])
     assert client.get("/indicators/authority/").status_code == 404
+
+
+def test_the_evaluation_report_is_a_pdf(demo, client, personas, period, last_month, tmp_path):
+    import os
+
+    _three(demo, last_month)
+    client.force_login(personas["official_jn"])
+    r = client.get(f"/indicators/authority/report.pdf?period={period}")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    import subprocess
+
+    out = tmp_path / "report.pdf"
+    out.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "医疗质量监测评估结果" in text and "济南市第一人民医院" in text
+    if os.environ.get("QMS_KEEP_PDF"):
+        open(os.environ["QMS_KEEP_PDF"], "wb").write(r.content)
+    client.force_login(personas["qc_office"])
+    assert client.get("/indicators/authority/report.pdf").status_code == 404
