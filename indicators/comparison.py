@@ -18,7 +18,7 @@ from django.db.models import Count, Sum, TextField
 from django.db.models.functions import Cast
 
 from indicators import spc
-from indicators.analysis import attainment, compute_rate
+from indicators.analysis import attainment, compute_rate, meets
 from indicators.models import Indicator, IndicatorValue, MonthlyReport
 from indicators.services import add_months
 from organizations.models import Authority, Department, Institution
@@ -233,12 +233,30 @@ def overview(*, authority: Authority, period: dt.date, today: dt.date, page: int
     }
     extra = [(c, c.count(institution_ids=ids)) for c in AUTHORITY_COUNTS]
     per_indicator = {i.pk: {"met": 0, "missed": 0, "missing": 0, "applicable": 0} for i in inds}
+    # each distinct snapshot parsed once into a judge: ("t", op, value) threshold, ("y", op) year on year
+    judges: dict[int, tuple | None] = {}
+
+    def judge_of(snap: dict) -> tuple | None:
+        j = judges.get(id(snap), False)
+        if j is False:
+            kind = snap.get("kind")
+            if kind in ("threshold", "grade_threshold") and snap.get("op") and snap.get("value") not in (None, "None"):
+                j = ("t", snap["op"], Decimal(snap["value"]))
+            elif kind == "yoy" and snap.get("op"):
+                j = ("y", snap["op"], None)
+            else:
+                j = None
+            judges[id(snap)] = j
+        return j  # type: ignore[return-value]
+
+    defaults = {(i.pk, g): i.target_for_grade(g) for i in inds for g in i.grade_list}
     rows = []
     for h in hospitals:
-        cells: list[dict[str, Any] | None] = []
+        cells: list[str | None] = []
         met = missed = missing = 0
+        grade = h["grade_level"]
         for ind in inds:
-            if h["grade_level"] not in ind.grade_list:
+            if (ind.pk, grade) not in defaults:
                 cells.append(None)
                 continue
             key = (h["id"], ind.pk)
@@ -248,18 +266,26 @@ def overview(*, authority: Authority, period: dt.date, today: dt.date, page: int
             if found is None:
                 missing += 1
                 tally["missing"] += 1
-                cells.append({"code": ind.code, "light": "none", "rate": None})
+                cells.append("none")
                 continue
-            snap = snaps.get(key) or ind.target_for_grade(h["grade_level"])
-            att = attainment(found, snap, last_year.get(key))
-            if att == "met":
+            j = judge_of(snaps.get(key) or defaults[(ind.pk, grade)])
+            ok: bool | None = None
+            if j is not None:
+                if j[0] == "t":
+                    ok = meets(found, j[1], j[2])
+                else:
+                    ly = last_year.get(key)
+                    ok = None if ly is None else meets(found, j[1], ly)
+            if ok is True:
                 met += 1
                 tally["met"] += 1
-            elif att == "missed":
+                cells.append("green")
+            elif ok is False:
                 missed += 1
                 tally["missed"] += 1
-            cells.append({"code": ind.code, "light": {"met": "green", "missed": "red"}.get(att or "", "grey"),
-                          "rate": found})
+                cells.append("red")
+            else:
+                cells.append("grey")
         rows.append({**h, "cells": cells, "met": met, "missed": missed, "missing": missing,
                      "overdue_reports": overdue.get(h["id"], 0),
                      "counts": [(c, n.get(h["id"], 0)) for c, n in extra]})

@@ -512,7 +512,7 @@ def authority_overview(request: HttpRequest) -> HttpResponse:
         "none": '<td class="grid-cell" data-light="none"><span class="text-muted">—</span></td>',
     }
     for r in data["grid"]:
-        r["cells_html"] = mark_safe("".join(marks[c["light"]] if c else '<td class="grid-cell"></td>'  # noqa: S308
+        r["cells_html"] = mark_safe("".join(marks[c] if c else '<td class="grid-cell"></td>'  # noqa: S308
                                             for c in r["cells"]))
     return render(request, "indicators/authority_overview.html", {**data, "authorities": mine})
 
