@@ -12,3 +12,14 @@ class CommitteesConfig(AppConfig):
 
         register_nav(NavItem(_("质量会议"), "committees:meeting_list", order=30))
         register_home_panel(home_panel, order=30)
+        from qms.extensions import register_verified_lookup
+
+        register_verified_lookup("action_item", _verified_action_items)
+
+
+def _verified_action_items(ids: list[int]) -> list[int]:
+    """Issue 21: which action items are verified (the agenda lists those whose indicator did not move)."""
+    from committees.models import ActionItem
+    from committees.workflow import ActionStatus
+
+    return list(ActionItem.objects.filter(id__in=ids, status=ActionStatus.VERIFIED).values_list("id", flat=True))

@@ -1,21 +1,18 @@
 """Analysis of indicator series (SPEC §6; Art. 10 (二) 监测、预警): rates in exact decimals, target attainment,
 year-on-year and month-on-month change, and statistical process control.
 
-SPC follows the textbook Shewhart charts, limits computed from the data shown:
-- p-chart (proportions): p̄ = Σx / Σn, limits p̄ ± 3·√(p̄(1−p̄)/nᵢ), clipped to [0, 1];
-- u-chart (events per unit of exposure): with aᵢ = nᵢ / factor units (e.g. hundreds of discharges),
-  ū = Σc / Σa, limits ū ± 3·√(ū/aᵢ), the lower clipped at 0.
-Both are shown in the indicator's unit (× factor). Signals: a point beyond a limit, and a run of 8 points
-in a row on one side of the centre line (Western Electric / Nelson rule 2).
+SPC follows the textbook Shewhart p- and u-charts, limits computed from the data shown; the formulas and the
+signal rules are stated once in ``indicators.spc``.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from indicators import spc
+
 RATE_PLACES = Decimal("0.0001")
-RUN_LENGTH = 8
+RUN_LENGTH = spc.SHIFT_LENGTH
 
 
 def compute_rate(numerator: Decimal, denominator: Decimal | None, factor: Decimal, kind: str) -> Decimal:
@@ -45,76 +42,18 @@ class ControlChart:
 
 
 def control_chart(points: list[Point], *, kind: str, factor: Decimal) -> ControlChart:
-    """Limits from the points that have data; at least 3 points are needed for any limit."""
-    n_points = len(points)
-    usable = [p for p in points if p.numerator is not None and p.denominator]
-    if kind not in ("proportion", "rate") or len(usable) < 3:
-        return ControlChart("", None, [None] * n_points, [None] * n_points)
-    f = float(factor)
-    total_x = sum(float(p.numerator) for p in usable)  # type: ignore[arg-type]
-    total_n = sum(float(p.denominator) for p in usable)  # type: ignore[arg-type]
-    ucl: list[float | None] = []
-    lcl: list[float | None] = []
-    if kind == "proportion":
-        pbar = total_x / total_n
-        center = pbar * f
-        for p in points:
-            if p.numerator is None or not p.denominator:
-                ucl.append(None)
-                lcl.append(None)
-                continue
-            sigma = math.sqrt(pbar * (1 - pbar) / float(p.denominator))
-            ucl.append(min(1.0, pbar + 3 * sigma) * f)
-            lcl.append(max(0.0, pbar - 3 * sigma) * f)
-        chart_kind = "p"
-    else:
-        units_total = total_n / f
-        ubar = total_x / units_total
-        center = ubar
-        for p in points:
-            if p.numerator is None or not p.denominator:
-                ucl.append(None)
-                lcl.append(None)
-                continue
-            units = float(p.denominator) / f
-            sigma = math.sqrt(ubar / units)
-            ucl.append(ubar + 3 * sigma)
-            lcl.append(max(0.0, ubar - 3 * sigma))
-        chart_kind = "u"
-    chart = ControlChart(chart_kind, center, ucl, lcl)
-    _signals(chart, points)
-    return chart
-
-
-def _signals(chart: ControlChart, points: list[Point]) -> None:
-    center = chart.center
-    assert center is not None
-    side_run: list[int] = []
-    last_side = 0
-    for i, p in enumerate(points):
-        if p.rate is None or p.numerator is None or not p.denominator:
-            continue  # a gap neither breaks nor extends a run
-        v = float(p.rate)
-        hi, lo = chart.ucl[i], chart.lcl[i]
-        if hi is not None and v > hi + 1e-9:
-            chart.reasons[i] = "超出控制上限（3σ）"
-        elif lo is not None and v < lo - 1e-9 and lo > 0:
-            chart.reasons[i] = "低于控制下限（3σ）"
-        side = 1 if v > center + 1e-12 else (-1 if v < center - 1e-12 else 0)
-        if side == 0:
-            side_run = []
-            last_side = 0
-            continue
-        if side == last_side:
-            side_run.append(i)
-        else:
-            side_run = [i]
-            last_side = side
-        if len(side_run) >= RUN_LENGTH:
-            where = "上方" if side > 0 else "下方"
-            for j in side_run:
-                chart.reasons.setdefault(j, f"连续{RUN_LENGTH}点位于中心线{where}")
+    """Limits from the points that have data; at least 3 points are needed for any limit. The limits and the
+    signal rules are those of ``indicators.spc`` (stated once there)."""
+    xs = [p.numerator for p in points]
+    ns = [p.denominator if p.numerator is not None else None for p in points]
+    lim = spc.limits(kind, xs, ns, factor)
+    if not lim.kind:
+        return ControlChart("", None, [None] * len(points), [None] * len(points))
+    chart = ControlChart(lim.kind, lim.center, lim.ucl, lim.lcl)
+    values = [p.rate if p.numerator is not None and p.denominator else None for p in points]
+    chart.reasons = spc.signals(values, lim.center, lim.ucl, lim.lcl)
     chart.signals = sorted(chart.reasons)
+    return chart
 
 
 def meets(value: Decimal, op: str, target: Decimal) -> bool:

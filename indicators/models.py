@@ -292,3 +292,49 @@ class MonthlyReport(models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.status in OPEN_STATES and today > self.due_on
+
+
+class Intervention(models.Model):
+    """An improvement action recorded on an indicator (issue 21): the chart is split into phases at its
+    implementation date and the verdict (indicators.spc.verdict) says whether the indicator moved. Its source
+    is the action that names the indicator: a committee action item, an adverse event's improvement action or a
+    rectification (kind + id + link), or an action of the quality office's own. Withdrawn, never deleted."""
+
+    class SourceKind(models.TextChoices):
+        ACTION_ITEM = "action_item", _("委员会决议督办事项")
+        EVENT_ACTION = "event_action", _("不良事件改进措施")
+        RECTIFICATION = "rectification", _("整改")
+        OTHER = "other", _("其他改进措施")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="interventions")
+    institution = models.ForeignKey("organizations.Institution", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "organizations.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("改进措施"), max_length=200)
+    source_kind = models.CharField(_("来源"), max_length=16, choices=SourceKind.choices, default=SourceKind.OTHER)
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
+    source_url = models.CharField(max_length=300, blank=True)
+    implemented_on = models.DateField(_("实施日期"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("改进措施（指标分期）")
+        verbose_name_plural = _("改进措施（指标分期）")
+        ordering = ["implemented_on", "id"]
+        indexes = [models.Index(fields=["indicator", "institution", "implemented_on"], name="intervention_place")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.implemented_on} {self.title}"
+
+    @property
+    def first_period(self) -> dt.date:
+        """The first month of the new phase: the implementation month when it starts on the 1st, else the
+        next month (a month half before and half after belongs to neither)."""
+        d = self.implemented_on
+        if d.day == 1:
+            return d
+        return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)

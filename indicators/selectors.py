@@ -304,3 +304,138 @@ def own_departments(user) -> list[Department]:  # noqa: ANN001
     if not scope.department_ids:
         return []
     return list(Department.objects.filter(Q(id__in=scope.department_ids)).select_related("institution"))
+
+
+# -------------------------------------------------------------------------------------------- issue 21 phases
+VERDICT_LABELS = {
+    "improved": "已改善", "no_change": "暂未见改变", "deteriorated": "恶化", "no_baseline": "基线不足",
+}
+
+
+def interventions(*, institution_id: int, indicator: Indicator, department_id: int | None) -> list:
+    from indicators.models import Intervention
+
+    qs = Intervention.objects.filter(institution_id=institution_id, indicator=indicator, is_active=True)
+    qs = qs.filter(department_id=department_id) if department_id else qs.filter(department__isnull=True)
+    return list(qs.select_related("recorded_by", "institution", "department").order_by("implemented_on", "id"))
+
+
+def phased_row(row: dict, items: list) -> dict:
+    """A series row split into phases at the interventions (indicators.spc.phased), each intervention with its
+    verdict against the phase before it, judged on the points up to the next intervention."""
+    from indicators import spc
+
+    ind = row["indicator"]
+    labels = [p.label for p in row["points"]]
+    xs = [p.numerator for p in row["points"]]
+    ns = [p.denominator if p.numerator is not None else None for p in row["points"]]
+    values = [p.rate for p in row["points"]]
+    starts: list[int] = []
+    for it in items:
+        first = f"{it.first_period:%Y-%m}"
+        it.start_index = labels.index(first) if first in labels else (len(labels) if first > labels[-1] else 0)
+        starts.append(it.start_index)
+    breaks = sorted({s for s in starts if 0 < s < len(labels)})
+    chart = spc.phased(ind.kind, xs, ns, values, ind.factor, breaks)
+    for it in items:
+        s = it.start_index
+        if not 0 < s < len(labels):
+            it.verdict = spc.Verdict(spc.NO_BASELINE, "实施日期不在图示范围内" if s == 0 else "尚无实施后的数据")
+        else:
+            prev = max([b for b in breaks if b < s], default=0)
+            nxt = min([b for b in breaks if b > s], default=len(labels))
+            it.verdict = spc.verdict(ind.kind, xs[:nxt], ns[:nxt], values[:nxt], ind.factor, start=s,
+                                     direction=ind.direction, baseline_start=prev)
+        it.verdict_label = VERDICT_LABELS[it.verdict.result]
+        it.verdict_at = labels[it.verdict.at] if it.verdict.at is not None else ""
+    return {**row, "phased": chart, "interventions": items, "breaks": breaks}
+
+
+def phased_svg(row: dict, *, title: str) -> str:
+    from qms.charts import run_chart
+
+    chart = row["phased"]
+    provisional = {i for ph in chart.phases if ph.provisional for i in range(ph.start, ph.end + 1)}
+    marks = [(it.start_index, it.title) for it in row["interventions"] if 0 < it.start_index < len(row["points"])]
+    return run_chart(
+        [(p.label[2:], p.rate) for p in row["points"]], target=row["target_value"], center=chart.center,
+        ucl=chart.ucl, lcl=chart.lcl, signals=chart.signals, title=title, unit=row["unit"], breaks=marks,
+        provisional=provisional,
+    )
+
+
+def intervention_verdicts(*, institution_id: int, until: dt.date, source_kind: str | None = None,
+                          source_id: int | None = None) -> list:
+    """The hospital's active interventions (optionally those of one source) with their verdicts on the chart
+    ending at `until`'s month: two queries per indicator and place, whatever the number of interventions."""
+    from indicators.models import Intervention
+
+    qs = Intervention.objects.filter(institution_id=institution_id, is_active=True).select_related(
+        "indicator", "department")
+    if source_kind:
+        qs = qs.filter(source_kind=source_kind)
+    if source_id is not None:
+        qs = qs.filter(source_id=source_id)
+    groups: dict[tuple[int, int | None], list] = defaultdict(list)
+    for it in qs.order_by("implemented_on", "id"):
+        groups[(it.indicator_id, it.department_id)].append(it)
+    if not groups:
+        return []
+    out = []
+    for (_ind, dept_id), items in groups.items():
+        # the verdict weighs every intervention on the chart: fetch all of that place's, not only the source's
+        everything = interventions(institution_id=institution_id, indicator=items[0].indicator,
+                                   department_id=dept_id) if source_kind or source_id else items
+        row = series(institution_id=institution_id, indicator=items[0].indicator, year=until.year,
+                     month=until.month, department_id=dept_id)
+        phased = phased_row(row, everything)
+        wanted = {it.pk for it in items}
+        out += [it for it in phased["interventions"] if it.pk in wanted]
+    return sorted(out, key=lambda it: (it.implemented_on, it.pk))
+
+
+def _last_month(today: dt.date) -> dt.date:
+    return add_months(today.replace(day=1), -1)
+
+
+def bulletin_section(*, institution: Institution, year: int, month: int) -> dict:
+    """改进成效 in the monthly bulletin: each improvement action on an indicator and whether the chart moved."""
+    items = intervention_verdicts(institution_id=institution.pk, until=dt.date(year, month, 1))
+    if not items:
+        return {"available": False, "empty": "本月无记录在指标上的改进措施。", "lines": [], "tables": [], "focus": []}
+    rows = [[f"{it.indicator.code} {it.indicator.name}", it.title, f"{it.implemented_on:%Y-%m-%d}",
+             VERDICT_LABELS[it.verdict.result], it.verdict.reason + (f"（{it.verdict_at}）" if it.verdict_at else "")]
+            for it in items]
+    improved = sum(1 for it in items if it.verdict.result == "improved")
+    focus = [f"{it.indicator.name}：{it.title}（{VERDICT_LABELS[it.verdict.result]}）" for it in items
+             if it.verdict.result == "deteriorated"]
+    return {
+        "available": True, "empty": "",
+        "lines": [f"在指标上记录的改进措施 {len(items)} 项，其中经控制图判定已改善 {improved} 项。"
+                  "判定规则：实施后连续 8 点位于基线中心线有利一侧，或 1 点超出基线控制限（有利方向）。"],
+        "tables": [{"title": "改进措施成效", "head": ["指标", "改进措施", "实施日期", "成效", "依据"], "rows": rows}],
+        "focus": focus,
+    }
+
+
+def intervention_agenda_items(*, institution: Institution, department: Department | None, since: Any,
+                              until: dt.date) -> list[dict]:
+    """Agenda source: an action verified as done whose indicator shows no change yet (or deteriorated)."""
+    from qms.extensions import VERIFIED_LOOKUPS
+
+    if department is not None:
+        return []
+    items = [it for it in intervention_verdicts(institution_id=institution.pk,
+                                                until=add_months(dt.date(until.year, until.month, 1), -1))
+             if it.verdict.result in ("no_change", "deteriorated") and it.source_id]
+    verified: dict[str, set[int]] = {}
+    for kind, fn in VERIFIED_LOOKUPS.items():
+        ids = [it.source_id for it in items if it.source_kind == kind]
+        verified[kind] = set(fn(ids)) if ids else set()
+    url = reverse("indicators:indicator_detail", args=["CODE"])
+    return [{
+        "kind": "intervention_no_change",
+        "title": f"已核实的改进措施指标{VERDICT_LABELS[it.verdict.result]}：{it.indicator.code} {it.indicator.name}",
+        "detail": f"{it.title}（{it.implemented_on:%Y-%m-%d} 实施）；{it.verdict.reason}",
+        "url": url.replace("CODE", it.indicator.code) + f"?institution={institution.code}",
+    } for it in items if it.source_id in verified.get(it.source_kind, set())]

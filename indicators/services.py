@@ -577,3 +577,39 @@ def import_discard(*, batch: ImportBatch, actor: Any) -> None:
     ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.STAGED).update(
         status=ImportBatch.Status.DISCARDED, updated_at=timezone.now()
     )
+
+
+# -------------------------------------------------------------------------------------------- issue 21
+def intervention_record(
+    *, indicator: Indicator | str, institution: Institution, implemented_on: dt.date, title: str, actor: Any,
+    department: Department | None = None, source_kind: str = "other", source_id: int | None = None,
+    source_url: str = "",
+) -> Any:
+    """Record an improvement action that aims to move an indicator; the chart is split at its date."""
+    from indicators.models import Intervention
+
+    ind = indicator if isinstance(indicator, Indicator) else Indicator.objects.filter(code=indicator).first()
+    errors: dict[str, list[str]] = {}
+    if ind is None:
+        errors["indicator"] = [_("指标不存在。")]
+    if not (title or "").strip():
+        errors["title"] = [_("请填写改进措施。")]
+    if implemented_on is None:
+        errors["implemented_on"] = [_("请填写实施日期。")]
+    elif implemented_on > timezone.localdate():
+        errors["implemented_on"] = [_("实施日期不能晚于今天。")]
+    if source_kind not in Intervention.SourceKind.values:
+        errors["source_kind"] = [_("来源无效。")]
+    if errors:
+        raise ValidationError(errors)
+    return Intervention.objects.create(
+        indicator=ind, institution=institution, department=department, title=title.strip(),
+        implemented_on=implemented_on, source_kind=source_kind, source_id=source_id, source_url=source_url,
+        recorded_by=actor,
+    )
+
+
+def intervention_withdraw(*, intervention: Any, actor: Any) -> Any:
+    intervention.is_active = False
+    intervention.save(update_fields=["is_active", "updated_at"])
+    return intervention

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from indicators import excel, permissions, selectors, services
 from indicators.forms import ImportForm, ReportForm, ReturnForm, ValueForm
-from indicators.models import ImportBatch, Indicator, IndicatorValue, MonthlyReport
+from indicators.models import ImportBatch, Indicator, IndicatorValue, Intervention, MonthlyReport
+from indicators.spc import MIN_PHASE_POINTS
 from indicators.workflow import BADGE, EDITABLE_STATES, ReportStatus
 from organizations.models import Department, Institution
 from organizations.selectors import get_scope, visible_departments, visible_institutions
@@ -114,22 +115,34 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         institution_id=place.institution.pk, indicator=indicator, year=place.period.year, month=place.period.month,
         department_id=place.department.pk if place.department else None,
     )
-    svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+    items = selectors.interventions(institution_id=place.institution.pk, indicator=indicator,
+                                    department_id=place.department.pk if place.department else None)
+    if items:
+        row = selectors.phased_row(row, items)
+        svg = mark_safe(selectors.phased_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+    else:
+        svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
     by_department = []
     if place.department is None and indicator.department_level:
         by_department = selectors.department_values(
             institution_id=place.institution.pk, indicator=indicator, period=place.period,
             department_ids=visible_departments(request.user).filter(institution=place.institution).values("id"),
         )
-    points = list(zip(row["points"], row["chart"].ucl, row["chart"].lcl))
+    shown = row["phased"] if items else row["chart"]
+    points = list(zip(row["points"], shown.ucl, shown.lcl))
     return render(request, "indicators/indicator_detail.html", {
         "place": place,
         "indicator": indicator,
         "row": row,
         "svg": svg,
         "points": list(reversed(points)),
-        "signals": {row["points"][i].label: r for i, r in row["chart"].reasons.items()},
+        "signals": {row["points"][i].label: r for i, r in shown.reasons.items()},
         "by_department": by_department,
+        "interventions": items,
+        "phases": row["phased"].phases if items else [],
+        "min_phase_points": MIN_PHASE_POINTS,
+        "can_record_intervention": permissions.is_quality_office(request.user, place.institution.pk),
+        "source_kinds": Intervention.SourceKind.choices,
         "revisions": selectors.revisions(
             institution_id=place.institution.pk, indicator=indicator,
             department_id=place.department.pk if place.department else None,
@@ -395,3 +408,165 @@ def recompute_event_rate(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("已根据不良事件登记重新计算：%(r)s") % {"r": value.rate.normalize()})
     return redirect(reverse("indicators:dashboard") + "?" + place.query)
+
+
+# -------------------------------------------------------------------------------------------- issue 21
+def _period_param(request: HttpRequest) -> dt.date:
+    try:
+        return services.parse_period(request.GET.get("period")) if request.GET.get("period") else _default_period()
+    except ValidationError:
+        return _default_period()
+
+
+TABLE_PAGE = 50
+
+
+def _funnel_svg(result: dict, href: str, unit: str, title: str) -> str:
+    from indicators import spc
+    from qms.charts import funnel_plot
+
+    rows = [r for r in result["rows"] if r["rate"] is not None and r["denominator"]]
+    if not rows or result["pooled"] is None:
+        return funnel_plot([], [], None, title=title, unit=unit)
+    ind = result["indicator"]
+    n_max = max(float(r["denominator"]) for r in rows)
+    curve = spc.funnel_curve(ind.kind, result["pooled"], ind.factor, n_max * 1.2)
+    points = [(r["name"], r["denominator"], r["rate"], r["signal"] or "within", href.replace("CODE", r["code"]))
+              for r in rows]
+    return funnel_plot(points, curve, result["pooled"], title=title, unit=unit)
+
+
+@login_required
+def comparison(request: HttpRequest, code: str) -> HttpResponse:
+    """Every hospital under the authority (or a hospital's departments, ?institution=), with the funnel plot."""
+    from indicators.comparison import comparison_for, reach_authorities
+
+    indicator = get_object_or_404(Indicator.objects.filter(is_active=True), code=code)
+    period = _period_param(request)
+    institution = request.GET.get("institution") or None
+    result = comparison_for(request.user, indicator, period, authority=request.GET.get("authority") or None,
+                            institution=institution)
+    if result is None:
+        raise Http404
+    detail = reverse("indicators:indicator_detail", args=[indicator.code])
+    if result["level"] == "department":
+        href = f"{detail}?institution={result['institution'].code}&department=CODE&period={period:%Y-%m}"
+    else:
+        href = f"{detail}?institution=CODE&period={period:%Y-%m}"
+    svg = mark_safe(_funnel_svg(result, href, indicator.unit, f"{indicator.code} {indicator.name}"))  # noqa: S308
+    # the table is paged (the funnel shows every unit; the API lists them all): units beyond the 99.8 % limits
+    # first, then by rank
+    ordered = sorted(result["rows"], key=lambda r: (r["signal"] not in ("above", "below"), r["rank"] is None,
+                                                    r["rank"] or 0, r["code"]))
+    pages = max(1, -(-len(ordered) // TABLE_PAGE))
+    try:
+        page_no = min(max(1, int(request.GET.get("page") or 1)), pages)
+    except ValueError:
+        page_no = 1
+    shown = ordered[(page_no - 1) * TABLE_PAGE: page_no * TABLE_PAGE]
+    for r in shown:
+        r["url"] = href.replace("CODE", r["code"])
+    base_query = f"period={period:%Y-%m}" + (f"&institution={institution}" if institution else "")
+    if result["level"] == "hospital":
+        base_query += f"&authority={result['authority'].code}"
+    return render(request, "indicators/comparison.html", {
+        "table": shown,
+        "page": page_no,
+        "pages": pages,
+        "base_query": base_query,
+        "indicator": indicator,
+        "period": period,
+        "result": result,
+        "svg": svg,
+        "authorities": reach_authorities(request.user) if result["level"] == "hospital" else [],
+        "indicators": [i for i in selectors.catalogue() if i.kind != Indicator.Kind.COUNT],
+        "institution": institution,
+    })
+
+
+@login_required
+def authority_overview(request: HttpRequest) -> HttpResponse:
+    """The authority's home across all its hospitals (Art. 33–35 监测评估)."""
+    from indicators.comparison import overview, reach_authorities
+    from organizations.models import Authority
+
+    mine = reach_authorities(request.user)
+    if not mine:
+        raise Http404
+    code = request.GET.get("authority")
+    authority: Authority = next((a for a in mine if a.code == code), None) if code else mine[0]  # type: ignore[assignment]
+    if authority is None:
+        raise Http404
+    try:
+        page_no = int(request.GET.get("page") or 1)
+    except ValueError:
+        page_no = 1
+    data = overview(authority=authority, period=_period_param(request), today=timezone.localdate(), page=page_no)
+    # the grid's cells as markup built here: 50 × 29 template nodes would cost more than the whole query work
+    from html import escape
+
+    marks = {
+        "green": f'<td class="grid-cell" data-light="green"><span class="ind-light ind-green" title="{escape(_("达标"))}">●</span></td>',
+        "red": f'<td class="grid-cell" data-light="red"><span class="ind-light ind-red" title="{escape(_("未达标"))}">●</span></td>',
+        "grey": f'<td class="grid-cell" data-light="grey"><span class="ind-light ind-grey" title="{escape(_("无法判断"))}">○</span></td>',
+        "none": '<td class="grid-cell" data-light="none"><span class="text-muted">—</span></td>',
+    }
+    for r in data["grid"]:
+        r["cells_html"] = mark_safe("".join(marks[c] if c else '<td class="grid-cell"></td>'  # noqa: S308
+                                            for c in r["cells"]))
+    return render(request, "indicators/authority_overview.html", {**data, "authorities": mine})
+
+
+@login_required
+@require_POST
+def intervention_add(request: HttpRequest, code: str) -> HttpResponse:
+    """The quality office records an improvement action on the indicator; the chart splits at its date."""
+    place = _place(request)
+    indicator = get_object_or_404(Indicator.objects.filter(is_active=True), code=code)
+    if not permissions.is_quality_office(request.user, place.institution.pk):
+        raise PermissionDenied
+    raw_date = request.POST.get("implemented_on") or ""
+    try:
+        implemented_on = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        implemented_on = None
+    try:
+        source_id = int(request.POST["source_id"]) if request.POST.get("source_id") else None
+    except ValueError:
+        source_id = None
+    try:
+        services.intervention_record(
+            indicator=indicator, institution=place.institution, department=place.department,
+            implemented_on=implemented_on, title=request.POST.get("title", ""),  # type: ignore[arg-type]
+            source_kind=request.POST.get("source_kind") or "other", source_id=source_id,
+            source_url=request.POST.get("source_url", "")[:300], actor=request.user,
+        )
+    except ValidationError as exc:
+        for msgs in exc.message_dict.values():
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.success(request, _("已记录改进措施，趋势图按实施日期分期。"))
+    return redirect(f"{reverse('indicators:indicator_detail', args=[indicator.code])}?{place.query}")
+
+
+@login_required
+def authority_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The evaluation report for a month as a PDF (Art. 34 定期发布评估结果)."""
+    from indicators.comparison import GRID_PAGE, overview, reach_authorities
+    from qms.pdf import render_pdf
+
+    mine = reach_authorities(request.user)
+    code = request.GET.get("authority")
+    authority = next((a for a in mine if a.code == code), None) if code else (mine[0] if mine else None)
+    if authority is None:
+        raise Http404
+    period = _period_param(request)
+    data = overview(authority=authority, period=period, today=timezone.localdate())
+    data["worst"] = [r for r in data["grid"] if r["missed"]][:GRID_PAGE]
+    data["judged"] = data["met"] + data["missed"]
+    data["generated_at"] = timezone.localtime()
+    pdf = render_pdf("pdf/indicators/evaluation_report.html", data)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="evaluation-{authority.code}-{period:%Y-%m}.pdf"'
+    return response

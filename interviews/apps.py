@@ -21,3 +21,7 @@ class InterviewsConfig(AppConfig):
         register_home_panel(home_panel, order=40)
         register_agenda_source(agenda_items)
         register_calendar_hook(interview_dates_recompute)
+        from interviews.extensions import open_counts
+        from qms.extensions import AuthorityCount, register_authority_count
+
+        register_authority_count(AuthorityCount("interviews", _("进行中的约谈"), open_counts, "interviews:list", 10))

@@ -67,3 +67,17 @@ def home_panel(request: Any) -> dict | None:
         "rows": rows,
         "late_count": visible_interviews(request.user).filter(overdue_q(today)).count(),
     }
+
+
+def open_counts(*, institution_ids) -> dict[int, int]:  # noqa: ANN001
+    """Open 约谈 by authorities, per hospital: the authority overview's column (issue 21). One query."""
+    from django.db.models import Count
+
+    from interviews.models import Interview
+    from interviews.workflow import OPEN_STATUSES
+
+    rows = (
+        Interview.objects.filter(institution_id__in=institution_ids, internal=False, status__in=OPEN_STATUSES)
+        .values("institution_id").annotate(n=Count("id")).order_by()
+    )
+    return {r["institution_id"]: r["n"] for r in rows}

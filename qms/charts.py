@@ -135,15 +135,19 @@ def _empty(parts: list[str]) -> str:
 def run_chart(
     points: Sequence[tuple[str, Number | None]],
     target: Number | None = None,
-    center: Number | None = None,
+    center: Limit = None,
     ucl: Limit = None,
     lcl: Limit = None,
     signals: Sequence[int] = (),
     title: str = "",
     unit: str = "",
+    breaks: Sequence[tuple[int, str]] = (),
+    provisional: Sequence[int] | set[int] = (),
 ) -> str:
     """A run chart (or a control chart when limits are given): values in time order with target line,
-    centre line, control limits (stepped when they vary per point) and signal markers."""
+    centre line, control limits (stepped when they vary per point) and signal markers. A phased chart (issue
+    21) passes ``center`` per point, ``breaks`` (index where a phase starts, label of the intervention) and the
+    indices whose limits are ``provisional`` (drawn fainter, class "provisional")."""
     n = len(points)
     parts = _open(title, "run chart")
     parts.append(_title(title))
@@ -151,11 +155,18 @@ def run_chart(
     ucls = _limit_list(ucl, n)
     lcls = _limit_list(lcl, n)
     tgt = _f(target)
-    ctr = _f(center)
+    centers: list[float | None] | None = None
+    if center is not None and not isinstance(center, (int, float, Decimal)):
+        centers = _limit_list(center, n)
+        ctr = None
+    else:
+        ctr = _f(center)
+    faint = set(provisional)
     known = [v for v in values if v is not None]
     if not known:
         return _empty(parts)
     extent = known + [x for x in ucls + lcls if x is not None] + [x for x in (tgt, ctr) if x is not None]
+    extent += [x for x in centers or [] if x is not None]
     lo, hi, step = _nice_range(min(extent), max(extent))
     if min(known) >= 0 and lo < 0:
         lo = 0.0
@@ -207,16 +218,33 @@ def run_chart(
 
     # control limits: stepped lines, one segment per point
     for lims, cls in ((ucls, "ucl"), (lcls, "lcl")):
-        segs = []
-        for i, v in enumerate(lims):
-            if v is None or not (lo <= v <= hi):
-                continue
-            segs.append(f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}")
+        for faint_pass in (False, True):
+            segs = []
+            for i, v in enumerate(lims):
+                if v is None or not (lo <= v <= hi) or (i in faint) != faint_pass:
+                    continue
+                segs.append(f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}")
+            if segs:
+                extra = ' provisional" stroke-opacity="0.4' if faint_pass else ""
+                parts.append(
+                    f'<path class="{cls}{extra}" d="{"".join(segs)}" fill="none" stroke="{COLOUR_LIMIT}" '
+                    f'stroke-width="1.2" stroke-dasharray="5,3"/>'
+                )
+    if centers is not None:
+        segs = [f"M{_c(x(i) - slot / 2)},{_c(y(v))}H{_c(x(i) + slot / 2)}" for i, v in enumerate(centers)
+                if v is not None]
         if segs:
-            parts.append(
-                f'<path class="{cls}" d="{"".join(segs)}" fill="none" stroke="{COLOUR_LIMIT}" '
-                f'stroke-width="1.2" stroke-dasharray="5,3"/>'
-            )
+            parts.append(f'<path class="center" d="{"".join(segs)}" fill="none" stroke="{COLOUR_CENTER}" '
+                         f'stroke-width="1"/>')
+    for k, (i, label) in enumerate(breaks):
+        if not 0 < i < n:
+            continue
+        bx = x(i) - slot / 2
+        parts.append(f'<line class="phase-break" x1="{_c(bx)}" y1="{PAD_TOP}" x2="{_c(bx)}" '
+                     f'y2="{PAD_TOP + plot_h}" stroke="#6f42c1" stroke-width="1.5" stroke-dasharray="4,2">'
+                     f"<title>{escape(label)}</title></line>")
+        parts.append(f'<text x="{_c(bx + 3)}" y="{PAD_TOP + 10 + 11 * (k % 2)}" font-size="10" fill="#6f42c1">'
+                     f"{escape(label[:12])}</text>")
     if any(v is not None for v in ucls):
         last = next(v for v in reversed(ucls) if v is not None)
         parts.append(
@@ -393,5 +421,89 @@ def pareto_chart(categories: Sequence[str], values: Sequence[Number | None], tit
         x, yy = pt.split(",")
         parts.append(f'<circle cx="{x}" cy="{yy}" r="2.5" fill="{COLOUR_LIMIT}"/>')
     parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(y(0))}" x2="{WIDTH - right}" y2="{_c(y(0))}" stroke="#adb5bd"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def funnel_plot(
+    points: Sequence[tuple[str, Number, Number, str, str]],
+    curve: Sequence[tuple[float, float, float, float, float]],
+    pooled: Number | None,
+    title: str = "",
+    unit: str = "",
+) -> str:
+    """A funnel plot: each unit's value (y) against its denominator (x, logarithmic), the pooled value and the
+    95 % / 99.8 % limit curves. ``points`` are (label, denominator, value, signal, href) with signal "above",
+    "below" or "within" (href may be empty); ``curve`` rows are (n, lower998, lower95, upper95, upper998)."""
+    import math
+
+    parts = _open(title, "funnel plot")
+    parts.append(_title(title))
+    pts = [(lab, float(n), float(v), sig, href) for lab, n, v, sig, href in points if n and v is not None]
+    if not pts or pooled is None:
+        return _empty(parts)
+    centre = float(pooled)
+    n_lo = min(min(p[1] for p in pts), curve[0][0] if curve else 1.0)
+    n_hi = max(max(p[1] for p in pts), curve[-1][0] if curve else 10.0)
+    if n_hi <= n_lo:
+        n_hi = n_lo * 10
+    # the y range: the points and the limits over the points' range (not the wide mouth of the funnel)
+    inner = [c for c in curve if c[0] >= min(p[1] for p in pts) * 0.5]
+    extent = [p[2] for p in pts] + [centre] + [c[1] for c in inner] + [c[4] for c in inner]
+    lo, hi, step = _nice_range(min(extent), max(extent))
+    if min(extent) >= 0 and lo < 0:
+        lo = 0.0
+    if unit.strip() == "%" and hi > 100 >= max(extent):
+        hi = 100.0
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    l_lo, l_hi = math.log10(n_lo), math.log10(n_hi)
+
+    def x(n: float) -> float:
+        return PAD_LEFT + (math.log10(n) - l_lo) / (l_hi - l_lo) * plot_w
+
+    def y(v: float) -> float:
+        v = min(max(v, lo), hi)
+        return PAD_TOP + plot_h - (v - lo) / (hi - lo) * plot_h
+
+    tick = lo
+    guard = 0
+    while tick <= hi + step / 1000 and guard < 20:
+        yy = y(tick)
+        parts.append(f'<line x1="{PAD_LEFT}" y1="{_c(yy)}" x2="{WIDTH - PAD_RIGHT}" y2="{_c(yy)}" '
+                     f'stroke="{COLOUR_GRID}" stroke-width="1"/>')
+        parts.append(f'<text x="{PAD_LEFT - 6}" y="{_c(yy + 4)}" font-size="11" fill="#495057" '
+                     f'text-anchor="end">{escape(_fmt(tick))}</text>')
+        tick += step
+        guard += 1
+    decade = 10 ** math.floor(l_lo)
+    while decade <= n_hi * 1.0001:
+        if decade >= n_lo * 0.9999:
+            parts.append(f'<text x="{_c(x(decade))}" y="{HEIGHT - PAD_BOTTOM + 16}" font-size="10" '
+                         f'fill="#495057" text-anchor="middle">{escape(_fmt(decade))}</text>')
+        decade *= 10
+    parts.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" font-size="10" fill="#495057" '
+                 f'text-anchor="end">{escape(gettext("分母（对数刻度）"))}</text>')
+    if unit:
+        parts.append(f'<text x="{WIDTH - PAD_RIGHT}" y="20" font-size="11" fill="#495057" '
+                     f'text-anchor="end">{escape(unit)}</text>')
+    for col, cls, dash in ((1, "limit998", "5,3"), (4, "limit998", "5,3"), (2, "limit95", "2,2"),
+                           (3, "limit95", "2,2")):
+        d = "".join(f"{'L' if k else 'M'}{_c(x(c[0]))},{_c(y(c[col]))}" for k, c in enumerate(curve)
+                    if n_lo <= c[0] <= n_hi)
+        if d:
+            colour = COLOUR_LIMIT if cls == "limit998" else "#fd7e14"
+            parts.append(f'<path class="{cls}" d="{d}" fill="none" stroke="{colour}" stroke-width="1.2" '
+                         f'stroke-dasharray="{dash}"/>')
+    parts.append(f'<line class="center" x1="{PAD_LEFT}" y1="{_c(y(centre))}" x2="{WIDTH - PAD_RIGHT}" '
+                 f'y2="{_c(y(centre))}" stroke="{COLOUR_CENTER}" stroke-width="1"/>')
+    parts.append(f'<text x="{PAD_LEFT + 4}" y="{_c(y(centre) - 3)}" font-size="10" fill="{COLOUR_CENTER}">'
+                 f'{escape(gettext("合计"))} {escape(_fmt(centre))}</text>')
+    for lab, n, v, sig, href in pts:
+        colour = COLOUR_SIGNAL if sig in ("above", "below") else COLOUR_LINE
+        tip = escape(f"{lab}: {_fmt(v)}{unit} (n={_fmt(n)})")
+        dot = (f'<circle class="unit {escape(sig)}" data-label="{escape(lab)}" cx="{_c(x(n))}" cy="{_c(y(v))}" '
+               f'r="{4 if sig == "within" else 5}" fill="{colour}" fill-opacity="0.8"><title>{tip}</title></circle>')
+        parts.append(f'<a href="{escape(href)}">{dot}</a>' if href else dot)
     parts.append("</svg>")
     return "".join(parts)

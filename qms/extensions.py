@@ -111,3 +111,33 @@ DOSSIER_SOURCES: list[Callable[..., list[dict]]] = []
 def register_dossier_source(fn: Callable[..., list[dict]]) -> None:
     if fn not in DOSSIER_SOURCES:
         DOSSIER_SOURCES.append(fn)
+
+
+@dataclass(frozen=True)
+class AuthorityCount:
+    """A column of the authority's overview (issue 21): open items per hospital from an app (open 约谈, open
+    rectifications, a QC centre's findings …). count(*, institution_ids) -> {institution_id: n}, one query."""
+
+    key: str
+    label: Any  # a lazy translation
+    count: Callable[..., dict[int, int]]
+    url_name: str = ""  # the app's list page, filtered by ?institution=CODE
+    order: int = 100
+
+
+AUTHORITY_COUNTS: list[AuthorityCount] = []
+
+
+def register_authority_count(item: AuthorityCount) -> None:
+    if all(existing.key != item.key for existing in AUTHORITY_COUNTS):
+        AUTHORITY_COUNTS.append(item)
+        AUTHORITY_COUNTS.sort(key=lambda i: i.order)
+
+
+# Which of an app's improvement actions are verified (issue 21: the agenda lists a verified action whose
+# indicator shows no change): source kind ("action_item", "rectification" …) -> fn(ids) -> iterable of verified ids.
+VERIFIED_LOOKUPS: dict[str, Callable[[list[int]], Any]] = {}
+
+
+def register_verified_lookup(kind: str, fn: Callable[[list[int]], Any]) -> None:
+    VERIFIED_LOOKUPS[kind] = fn

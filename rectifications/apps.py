@@ -26,3 +26,18 @@ class RectificationsConfig(AppConfig):
             ),
         })
         register_nav(NavItem(_("整改"), "rectifications:list", 75))
+        from qms.extensions import AuthorityCount, register_authority_count
+        from rectifications.selectors import open_counts
+
+        register_authority_count(AuthorityCount("rectifications", _("未完成整改"), open_counts, "rectifications:list", 20))
+        from qms.extensions import register_verified_lookup
+
+        register_verified_lookup("rectification", _verified)
+
+
+def _verified(ids: list[int]) -> list[int]:
+    """Issue 21: which rectifications are verified (the agenda lists those whose indicator did not move)."""
+    from rectifications.models import Rectification
+    from rectifications.workflow import Status
+
+    return list(Rectification.objects.filter(id__in=ids, status=Status.VERIFIED).values_list("id", flat=True))

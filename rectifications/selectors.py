@@ -35,3 +35,17 @@ def rectifications_for_source(*, source_kind: str, source_id: int) -> QuerySet[R
     return Rectification.objects.filter(source_kind=source_kind, source_id=source_id).select_related(
         "department", "owner"
     )
+
+
+def open_counts(*, institution_ids) -> dict[int, int]:  # noqa: ANN001
+    """Open rectifications per hospital: the authority overview's column (issue 21). One query."""
+    from django.db.models import Count
+
+    from rectifications.models import Rectification
+    from rectifications.workflow import OPEN_STATUSES
+
+    rows = (
+        Rectification.objects.filter(institution_id__in=institution_ids, status__in=OPEN_STATUSES)
+        .values("institution_id").annotate(n=Count("id")).order_by()
+    )
+    return {r["institution_id"]: r["n"] for r in rows}

@@ -54,3 +54,40 @@ class IndicatorValueInSerializer(serializers.Serializer):
                                     error_messages={"invalid": "月份格式应为 YYYY-MM，例如 2025-03。"})
     numerator = serializers.DecimalField(max_digits=14, decimal_places=2)
     denominator = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+
+
+class ComparisonRowSerializer(serializers.Serializer):
+    institution = serializers.CharField(source="code", help_text="机构代码（比较科室时为科室代码）")
+    name = serializers.CharField()
+    grade = serializers.CharField(allow_blank=True)
+    numerator = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    denominator = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    rate = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    lower95 = serializers.FloatField(allow_null=True)
+    upper95 = serializers.FloatField(allow_null=True)
+    lower998 = serializers.FloatField(allow_null=True)
+    upper998 = serializers.FloatField(allow_null=True)
+    signal = serializers.CharField(allow_null=True, help_text="above / below / within（99.8% 控制限）；无数据为 null")
+    alert = serializers.CharField(allow_null=True, help_text="同上，95% 控制限")
+    rank = serializers.IntegerField(allow_null=True)
+    target = serializers.CharField(source="target_label", allow_blank=True)
+    attainment = serializers.CharField(allow_null=True)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    indicator = serializers.CharField(source="indicator.code")
+    period = serializers.DateField(format="%Y-%m")
+    authority = serializers.SerializerMethodField()
+    institution = serializers.SerializerMethodField()
+    pooled_rate = serializers.FloatField(source="pooled", allow_null=True)
+    numerator = serializers.DecimalField(max_digits=18, decimal_places=2)
+    denominator = serializers.DecimalField(max_digits=18, decimal_places=2)
+    reported = serializers.IntegerField()
+    caveat = serializers.CharField()
+    results = ComparisonRowSerializer(source="rows", many=True)
+
+    def get_authority(self, obj: dict) -> str | None:
+        return obj["authority"].code if obj.get("authority") else None
+
+    def get_institution(self, obj: dict) -> str | None:
+        return obj["institution"].code if obj.get("institution") else None

@@ -1,18 +1,21 @@
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from indicators import permissions, selectors, services
 from indicators.api.serializers import (
+    ComparisonSerializer,
     IndicatorSerializer,
     IndicatorValueInSerializer,
     IndicatorValueSerializer,
 )
+from indicators.comparison import comparison_for
 from indicators.models import Indicator, IndicatorValue
 from organizations.models import Department, Institution
 from organizations.selectors import visible_departments, visible_institutions
@@ -54,6 +57,25 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         return selectors.catalogue(include_counts=True)
+
+    @extend_schema(
+        summary="辖区医疗机构（或本院各科室）指标比较与漏斗图控制限",
+        parameters=[
+            OpenApiParameter("period", str, required=True, description="YYYY-MM"),
+            OpenApiParameter("authority", str, description="卫生健康行政部门代码（默认：本人所在部门）"),
+            OpenApiParameter("institution", str, description="给出时比较该院各科室"),
+        ],
+        responses={200: ComparisonSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="comparison")
+    def comparison(self, request: Request, code: str | None = None) -> Response:
+        indicator = self.get_object()
+        period = services.parse_period(request.query_params.get("period") or "")  # 400 when malformed
+        result = comparison_for(request.user, indicator, period, authority=request.query_params.get("authority"),
+                                institution=request.query_params.get("institution"))
+        if result is None:
+            raise NotFound
+        return Response(ComparisonSerializer(result).data)
 
 
 @extend_schema_view(

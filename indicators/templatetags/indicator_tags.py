@@ -46,3 +46,16 @@ def status_name(value: str) -> str:
     from indicators.workflow import ReportStatus
 
     return str(dict(ReportStatus.choices).get(value, value or "—"))
+
+
+@register.inclusion_tag("indicators/_verdicts.html")
+def intervention_verdicts(source_kind: str, source_id: int, institution_id: int) -> dict:
+    """On an action's page beside its verification: the indicators it aims to move and whether they moved."""
+    from django.utils import timezone
+
+    from indicators.selectors import _last_month
+    from indicators.selectors import intervention_verdicts as verdicts
+
+    items = verdicts(institution_id=institution_id, until=_last_month(timezone.localdate()),
+                     source_kind=source_kind, source_id=source_id)
+    return {"items": items}
