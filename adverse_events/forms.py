@@ -93,6 +93,13 @@ class ReportForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(
             institution_id__in=reporter_institution_ids(user), is_active=True
         ).select_related("institution").order_by("institution__code", "kind", "code")
+        if not self.is_bound and not self.initial.get("department"):
+            # The reporter's own department first (issue 14): a ward nurse reports from her ward.
+            own = (user.memberships.filter(department__isnull=False, department__is_active=True)
+                   .order_by("pk").values_list("department_id", flat=True).first()
+                   if getattr(user, "is_authenticated", False) else None)
+            if own and self.fields["department"].queryset.filter(pk=own).exists():
+                self.initial["department"] = own
         self.fields["severity_level"].choices = level_choices()
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
