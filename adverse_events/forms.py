@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from adverse_events.models import LEVELS, AdverseEvent, EventAnalysis, EventType, SafetyGrade, SeverityLevel
@@ -44,10 +45,19 @@ def style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", css)
 
 
+class TranslatedChoiceField(forms.ModelChoiceField):
+    """Reference data (event types) offered under their English names in English (the catalogue)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return gettext(str(obj))
+
+
 def level_choices() -> list[tuple[str, str]]:
     mapping = {lv.code: lv for lv in SeverityLevel.objects.select_related("severity_class")}
     return [("", _("请选择"))] + [
-        (c, f"{c} 级 · {mapping[c].meaning}（{mapping[c].severity_class.code} 类）" if c in mapping else c)
+        (c, _("%(level)s · %(meaning)s（%(cls)s）") % {
+            "level": gettext(f"{c} 级"), "meaning": gettext(mapping[c].meaning),
+            "cls": gettext(f"{mapping[c].severity_class.code} 类")} if c in mapping else c)
         for c in LEVELS
     ]
 
@@ -66,7 +76,7 @@ class ReportForm(forms.Form):
     discovered_at = forms.DateTimeField(label=_("发现时间"), widget=DT_WIDGET, input_formats=DATETIME_FORMATS,
                                         error_messages={"required": _("请填写发现时间。"),
                                                         "invalid": _("请按“年-月-日 时:分”填写时间。")})
-    event_type = forms.ModelChoiceField(queryset=EventType.objects.filter(is_active=True), label=_("事件类型"),
+    event_type = TranslatedChoiceField(queryset=EventType.objects.filter(is_active=True), label=_("事件类型"),
                                         error_messages={"required": _("请选择事件类型。"),
                                                         "invalid_choice": _("该事件类型不存在。")})
     severity_level = forms.ChoiceField(label=_("伤害程度（初判）"), choices=(),
@@ -93,6 +103,13 @@ class ReportForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(
             institution_id__in=reporter_institution_ids(user), is_active=True
         ).select_related("institution").order_by("institution__code", "kind", "code")
+        if not self.is_bound and not self.initial.get("department"):
+            # The reporter's own department first (issue 14): a ward nurse reports from her ward.
+            own = (user.memberships.filter(department__isnull=False, department__is_active=True)
+                   .order_by("pk").values_list("department_id", flat=True).first()
+                   if getattr(user, "is_authenticated", False) else None)
+            if own and self.fields["department"].queryset.filter(pk=own).exists():
+                self.initial["department"] = own
         self.fields["severity_level"].choices = level_choices()
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -115,7 +132,7 @@ class ReportForm(forms.Form):
 
 
 class ClassifyForm(forms.Form):
-    event_type = forms.ModelChoiceField(queryset=EventType.objects.filter(is_active=True), label=_("事件类型"))
+    event_type = TranslatedChoiceField(queryset=EventType.objects.filter(is_active=True), label=_("事件类型"))
     severity_level = forms.ChoiceField(label=_("伤害级别"), choices=())
     safety_grade = forms.ChoiceField(label=_("医疗质量安全事件（卫医管发〔2011〕4号）"), choices=SafetyGrade.choices,
                                      required=False)

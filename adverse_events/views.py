@@ -286,9 +286,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "adverse_events/statistics.html", {
         "stats": stats, "year": year, "years": range(today.year, today.year - 5, -1),
         "class_rows": [(c, names.get(c, ""), n) for c, n in stats["by_class"]],
-        "month_chart": charts.bar_chart([(m[5:] + "月", n) for m, n in stats["by_month"]],
+        "month_chart": charts.bar_chart([(_("%(m)s月") % {"m": m[5:]}, n) for m, n in stats["by_month"]],
                                         title=_("%(y)s 年各月上报例数") % {"y": year}, chart_id="chart-month"),
-        "type_chart": charts.bar_chart([(r["event_type__name"], r["n"]) for r in stats["by_type"]],
+        "type_chart": charts.bar_chart([(_(r["event_type__name"]), r["n"]) for r in stats["by_type"]],
                                        title=_("按事件类型"), chart_id="chart-type", horizontal=True),
     })
 

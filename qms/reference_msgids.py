@@ -232,3 +232,6 @@ REFERENCE_DATA = [
     _('个'),
     _('起'),
 ]
+
+# Control-chart signals (indicators/analysis.py stores them in Chinese; pages show them through `translate`).
+SIGNALS = [_("超出控制上限（3σ）"), _("低于控制下限（3σ）"), _("连续8点位于中心线上方"), _("连续8点位于中心线下方")]

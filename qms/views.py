@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +17,13 @@ from qms.extensions import HOME_PANELS
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = workdays.add_workdays(today, settings.QMS_DUE_SOON_WORKDAYS).date
-    due = list(visible_deadlines(request.user).filter(due_on__lte=horizon).order_by("due_on")[:50])
+    scope = get_scope(request.user)
+    deadlines = visible_deadlines(request.user).filter(due_on__lte=horizon)
+    if scope.is_official and not scope.superuser:
+        # The authority's own work (its interviews, the reports hospitals owe it), not each hospital's
+        # internal receipts and department reports, which the hospital's own people follow.
+        deadlines = deadlines.filter(Q(authority_id__in=scope.authority_ids) | Q(responsible=request.user))
+    due = list(deadlines.order_by("due_on")[:50])
     for d in due:
         d.overdue = d.due_on is not None and d.due_on < today
     panels = []
@@ -24,7 +31,6 @@ def home(request: HttpRequest) -> HttpResponse:
         block = panel(request)
         if block:
             panels.append(block)
-    scope = get_scope(request.user)
     return render(
         request,
         "home.html",

@@ -33,6 +33,17 @@ def num(value: Decimal | None, places: int = 2) -> str:
     return f"{q:f}"
 
 
+COUNT_UNITS = {"人次", "例次", "例", "人", "次", "个", "台", "件"}
+
+
+@register.filter
+def amount(value: Decimal | None, unit: str | None = "") -> str:
+    """A value in its indicator's unit: counts ("626人次") whole, rates and ratios to two places (issue 14)."""
+    if value is not None and (unit or "").strip() in COUNT_UNITS:
+        return whole(value)
+    return num(value, 2)
+
+
 @register.filter
 def whole(value: Decimal | None) -> str:
     if value is None:

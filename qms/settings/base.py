@@ -132,6 +132,7 @@ AXES_LOCKOUT_CALLABLE = "qms.his.lockout.lockout_response"  # JSON 429 on the AP
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+FORMAT_MODULE_PATH = ["qms.formats"]  # English dates in ISO form (issue 14)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -31,3 +31,18 @@ document.addEventListener("submit", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// Tables marked .table-cards become one card per row below 576 px (qms.css): each cell is labelled with
+// its column's heading, so a phone shows "状态 已受理" instead of a table squeezed to two characters a line.
+(function () {
+  document.querySelectorAll("table.table-cards").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (heads[i] && !td.hasAttribute("colspan") && !td.dataset.label) td.dataset.label = heads[i];
+      });
+    });
+  });
+})();

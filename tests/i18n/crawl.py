@@ -73,8 +73,11 @@ def leftovers(lines: Iterable[str], data: re.Pattern | None) -> list[str]:
     return out
 
 
-def crawl_english(usernames: Iterable[str], *, limit: int = 250) -> dict[str, tuple[str, str]]:
-    """{untranslated line: (user, first url)} over the pages each user reaches by following links from /."""
+def crawl_english(usernames: Iterable[str], *, limit: int = 250,
+                  skip: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
+    """{untranslated line: (user, first url)} over the pages each user reaches by following links from /.
+
+    `skip`: further URL prefixes not crawled (pages whose catalogue is still being written elsewhere)."""
     from django.contrib.auth import get_user_model
 
     values = data_values()
@@ -105,7 +108,8 @@ def crawl_english(usernames: Iterable[str], *, limit: int = 250) -> dict[str, tu
                 found.setdefault(line, (username, url))
             for href in re.findall(r'href="([^"#]*)"', html):
                 href = href.replace("&amp;", "&")
-                if not href.startswith("/") or urlparse(href).netloc or href.startswith(SKIP) or FILES.search(href):
+                if (not href.startswith("/") or urlparse(href).netloc or href.startswith(SKIP + tuple(skip))
+                        or FILES.search(href)):
                     continue
                 if href not in seen:
                     queue.append(href)

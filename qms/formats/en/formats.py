@@ -1,0 +1,7 @@
+"""English dates as ISO (issue 14: one date format per kind, 2026-12-02), not Django's "Dec. 2, 2026"."""
+DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+MONTH_DAY_FORMAT = "m-d"
+YEAR_MONTH_FORMAT = "Y-m"
