@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from case_reviews.permissions import office_institution_ids
@@ -78,9 +79,9 @@ def record_new(request: HttpRequest) -> HttpResponse:
 
 
 STEPS = {
-    Status.RECEIVED: ("investigate", _("调查核实")),
-    Status.INVESTIGATED: ("handle", _("处理")),
-    Status.HANDLED: ("close", _("办结")),
+    Status.RECEIVED: ("investigate", gettext_lazy("调查核实")),
+    Status.INVESTIGATED: ("handle", gettext_lazy("处理")),
+    Status.HANDLED: ("close", gettext_lazy("办结")),
 }
 
 
@@ -174,7 +175,7 @@ def exports(request: HttpRequest) -> HttpResponse:
             return redirect("safety_info:exports")
     last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return render(request, "safety_info/exports.html", {
-        "exports": qs, "offices": visible.filter(pk__in=ids), "error": error, "last_month": last_month, "fields": FIELDS,
+        "exports": qs, "offices": visible.filter(pk__in=ids), "error": error, "last_month": last_month, "fields": [(k, _(n), t, _(m) if m else "") for k, n, t, m in FIELDS],
     }, status=400 if error else 200)
 
 
