@@ -42,7 +42,8 @@ def _switch(page, login, username: str) -> None:  # noqa: ANN001
 
 def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     today = timezone.localdate()
-    page.on("dialog", lambda dialog: dialog.accept())  # the draw, the submission and the 约谈 ask first
+    asked: list[str] = []  # the draw, the submission and the 约谈 ask first (data-confirm: the CSP runs no inline JS)
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
 
     # the official sets up and draws the round
     login(page, "official_jn")
@@ -58,6 +59,7 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     page.fill("input[name=seed]", "4242")
     page.click("#sample-button")
     assert page.locator("#seed").inner_text() == "4242"
+    assert len(asked) == 1 and "抽样后不能重新抽取" in asked[0]
     rnd = ReviewRound.objects.get(title="浏览器旅程：死亡病例评价")
     rows = page.locator("#round-reviews tbody tr")
     assert rows.count() == 2 == rnd.reviews.count()
@@ -94,7 +96,7 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     page.select_option("select[name=core_systems_severity]", "serious")
     page.fill("textarea[name=records_text]", "抢救记录补记超过6小时")
     page.fill("#id_conclusion", "抢救过程基本规范，死亡病例讨论不及时。")
-    page.click("#review-save")
+    page.click("#review-save")  # saving asks nothing
     assert "严重程度" in page.locator("#focus-records .invalid-feedback").inner_text()
     assert page.input_value("textarea[name=core_systems_text]") == "死亡病例讨论未在1周内完成"
     assert page.input_value("#id_conclusion") == "抢救过程基本规范，死亡病例讨论不及时。"
@@ -103,8 +105,10 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     assert _fits(page)
     _shot(page, "case-review-form-phone")
     page.set_viewport_size(DESKTOP)
+    assert len(asked) == 1
     page.click("#review-submit")
     page.wait_for_selector("#review-status[data-status=submitted]")
+    assert len(asked) == 2 and "提交后不能修改" in asked[1]
     first.refresh_from_db()
     rects = Rectification.objects.filter(source_kind="case_review", source_id=first.pk)
     assert rects.count() == 2 and {r.authority.code for r in rects} == {"JN"}
@@ -117,6 +121,7 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     page.goto(f"/case-reviews/reviews/{first.pk}/")
     page.click("#trigger-interview")
     page.wait_for_selector("#interview-status[data-status=triggered]")
+    assert "第四十五条（四）" in asked[2]
     assert first.record_number in page.locator("#problems").inner_text()
     assert CaseReview.objects.get(pk=first.pk).interview_id is not None
     assert page.locator("#approve-button").count() == 0  # the 处长 may not approve (Art. 46)

@@ -40,7 +40,8 @@ def _look(page, name: str) -> None:  # noqa: ANN001
 
 def test_it_runs_the_register_loop_the_export_and_the_art45_offer(page, login):
     today = timezone.localdate()
-    page.on("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []  # closing and the 约谈 ask first (data-confirm: the CSP runs no inline JS)
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
 
     login(page, "qc_office")
     page.goto("/safety-information/")
@@ -78,6 +79,7 @@ def test_it_runs_the_register_loop_the_export_and_the_art45_offer(page, login):
     page.fill("#id_lessons", "骨科围手术期 VTE 风险评估纳入术前核查单。")
     page.click("#step-submit")
     page.wait_for_selector("#record-status[data-status=closed]")
+    assert len(asked) == 2 and all("办结后不能修改" in m for m in asked)
     assert page.locator("#record-history li").count() == 4
     _look(page, "register-closed")
 
@@ -108,6 +110,7 @@ def test_it_runs_the_register_loop_the_export_and_the_art45_offer(page, login):
     page.goto(f"/safety-information/{record.pk}/")
     page.click("#trigger-interview")
     page.wait_for_selector("#interview-status[data-status=triggered]")
+    assert "第四十六条" in asked[-1]
     assert record.reference in page.locator("#problems").inner_text()
     record.refresh_from_db()
     assert record.interview.trigger_ground == 1
