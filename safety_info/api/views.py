@@ -60,10 +60,17 @@ class SafetyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(s.SafetyRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
+class ExportFilter(UpdatedSinceFilterSet):
+    class Meta:
+        model = EventExport
+        fields = ["updated_since"]
+
+
 @extend_schema_view(list=extend_schema(summary="向上级平台导出的不良事件（所发送内容的记录）"),
                     retrieve=extend_schema(summary="导出记录"))
 class EventExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EventExportSerializer
+    filterset_class = ExportFilter
 
     def get_queryset(self):
         ids = visible_institutions(self.request.user).values("pk")

@@ -75,6 +75,7 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     page.wait_for_selector(".alert-success")
     assert page.locator("#round-reviews tbody tr", has_text=first.record_number).locator(
         "select[name=reviewer]").input_value() == str(expert.pk)
+    assert _fits(page)
     _shot(page, "case-round-desktop")
     page.set_viewport_size(PHONE)
     assert _fits(page)
@@ -114,6 +115,7 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     assert rects.count() == 2 and {r.authority.code for r in rects} == {"JN"}
     assert page.locator("#focus-core_systems a").inner_text().startswith("#")
     assert page.locator("#trigger-interview").count() == 0  # the reviewer does not start 约谈
+    assert _fits(page)  # the reviewer's long name does not push the menu off the page
     _shot(page, "case-review-submitted-desktop")
 
     # the official starts the 约谈 (Art. 45 (四)) from the serious finding; the head still approves

@@ -31,6 +31,7 @@ def _fits(page) -> bool:  # noqa: ANN001
 
 
 def _look(page, name: str) -> None:  # noqa: ANN001
+    assert _fits(page), name
     _shot(page, f"{name}-desktop")
     page.set_viewport_size(PHONE)
     assert _fits(page), name
