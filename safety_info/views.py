@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,7 +79,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     return render(request, "safety_info/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-STEPS = {
+STEPS: dict[str, tuple[str, Any]] = {
     Status.RECEIVED: ("investigate", gettext_lazy("调查核实")),
     Status.INVESTIGATED: ("handle", gettext_lazy("处理")),
     Status.HANDLED: ("close", gettext_lazy("办结")),
@@ -184,7 +185,7 @@ def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     export = get_object_or_404(EventExport.objects.filter(institution__in=visible_institutions(request.user)), pk=pk)
     name = f"adverse-events-{export.institution.code}-{export.payload['period']}-r{export.revision}"
     if fmt == "json":
-        response = JsonResponse(export.payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response: HttpResponse = JsonResponse(export.payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         return response
     response = HttpResponse(render_xlsx(export.payload),

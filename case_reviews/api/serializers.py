@@ -31,11 +31,11 @@ class CasePoolResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # a field named like Serializer.errors
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    rectification = serializers.PrimaryKeyRelatedField(read_only=True)
+    rectification: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Finding
@@ -46,7 +46,7 @@ class CaseReviewSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     authority = serializers.CharField(source="authority.code", read_only=True, allow_null=True, default=None)
     findings = FindingSerializer(many=True, read_only=True)
-    interview = serializers.PrimaryKeyRelatedField(read_only=True)
+    interview: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = CaseReview
