@@ -48,7 +48,9 @@ def seed(ctx: Any) -> None:
         "user": users.get("head_cardiology")})
     services.case_pool_upsert(institution=h001, rows=_rows("H001", today), actor=users["qc_office"])
     services.case_pool_upsert(institution=h002, rows=_rows("H002", today), actor=users["qc_office_h002"])
-    for case in Case.objects.filter(institution=h001, died=True, death_discussed_on__isnull=True).order_by("record_number")[:6]:
+    for case in Case.objects.filter(institution=h001, died=True, death_discussed_on__isnull=True,
+                                    died_on__isnull=False).order_by("record_number")[:6]:
+        assert case.died_on is not None
         days = 3 if int(case.record_number[-1]) % 3 else 10
         on = min(case.died_on + dt.timedelta(days=days), today)
         services.case_death_discussion_record(case=case, discussed_on=on, note="科室死亡病例讨论", actor=users["qc_office"])

@@ -12,9 +12,12 @@ import hashlib
 import random
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.utils.translation import gettext_noop
+
 from case_reviews.workflow import Category
 
-METHOD = (
+# Stored with each draw in Chinese; the round page shows it through the catalogue.
+METHOD = gettext_noop(
     "每家医院、每类病例：取期间内出院的该类病例，按病案号排序，去除已被前一类抽中的病例，"
     "以 random.Random(\"种子:医院代码:类别\") 无放回抽取 min(例数, 病例数) 例（Python 3 Mersenne Twister）。"
 )

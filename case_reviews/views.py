@@ -74,7 +74,7 @@ def pool_upload(request: HttpRequest) -> HttpResponse:
     institution = get_object_or_404(Institution, pk__in=permissions.office_institution_ids(request.user),
                                     pk=request.POST.get("institution") or 0)
     upload = request.FILES.get("file")
-    if upload is None or upload.size > 10 * 1024 * 1024:
+    if upload is None or (upload.size or 0) > 10 * 1024 * 1024:
         messages.error(request, _("请选择不超过 10 MB 的 .xlsx 文件。"))
         return redirect("case_reviews:pool")
     try:
@@ -171,7 +171,9 @@ def _reviewer_candidates(rnd: Any) -> Any:
         is_active=True, userobjectpermission__permission__codename="review_casereview")
     if rnd.authority_id:
         users = users | User.objects.filter(is_active=True, memberships__authority_id=rnd.authority_id)
-    return users.distinct().order_by("username")
+    # A HIS system account is not a person and never reviews.
+    his = Membership.objects.filter(role=Membership.Role.HIS).values("user_id")
+    return users.exclude(pk__in=his).distinct().order_by("username")
 
 
 @login_required
@@ -189,6 +191,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rnd": rnd, "manage": manage, "reviews": reviews, "draw_rows": draw_rows, "check": check,
         "candidates": _reviewer_candidates(rnd) if manage else [], "categories": Category.choices,
         "results": results_by_hospital_category(rnd.reviews.all()), "labels": labels, "history": history_for(rnd),
+        "method": _(rnd.draw["method"]) if rnd.draw.get("method") else "",
     })
 
 

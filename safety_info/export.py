@@ -14,32 +14,33 @@ import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-# key, Chinese name, type, meaning
+# key, Chinese name, type, meaning (the names and meanings are in the catalogue for the page; the files stay Chinese)
 FIELDS: list[tuple[str, str, str, str]] = [
-    ("event_id", "事件标识", "string", "<医院代码>-AE-<系统编号>，同一事件始终相同（接收方按此去重/更新）"),
-    ("institution", "医疗机构代码", "string", "本系统医疗机构代码"),
-    ("institution_name", "医疗机构名称", "string", ""),
-    ("department", "发生科室代码", "string", ""),
-    ("department_name", "发生科室名称", "string", ""),
-    ("event_type", "事件类型代码", "string", "GET /api/v1/event-types/ 的 code"),
-    ("event_type_name", "事件类型名称", "string", ""),
-    ("occurred_at", "发生时间", "date-time", "ISO 8601，东八区"),
-    ("discovered_at", "发现时间", "date-time", "ISO 8601，东八区"),
-    ("reported_at", "院内上报时间", "date-time", "ISO 8601，东八区"),
-    ("severity_level", "伤害级别", "string", "A–I"),
-    ("severity_class", "事件类别", "string", "I–IV（由伤害级别得出）"),
-    ("safety_grade", "医疗质量安全事件等级", "string", "空、general（一般）、major（重大）、severe（特大）"),
-    ("description", "事件经过", "string", ""),
-    ("immediate_actions", "已采取的处置措施", "string", ""),
-    ("patient_age", "患者年龄", "integer|null", "岁"),
-    ("patient_sex", "患者性别", "string", "M 男、F 女、U 不详、空"),
-    ("status", "处理状态", "string", "submitted、received、classified、analysed、feedback_given、improving、closed"),
-    ("is_late", "是否迟报", "boolean", "超过院内上报时限"),
-    ("authority_reported_at", "向卫生健康行政部门报告时间", "date-time|null", ""),
-    ("root_causes", "根本原因", "string", "根因分析结论（未分析为空）"),
-    ("improvement_actions", "改进措施数", "integer", ""),
-    ("updated_at", "最后更新时间", "date-time", "ISO 8601，东八区"),
+    ("event_id", gettext_noop("事件标识"), "string", gettext_noop("<医院代码>-AE-<系统编号>，同一事件始终相同（接收方按此去重/更新）")),
+    ("institution", gettext_noop("医疗机构代码"), "string", gettext_noop("本系统医疗机构代码")),
+    ("institution_name", gettext_noop("医疗机构名称"), "string", ""),
+    ("department", gettext_noop("发生科室代码"), "string", ""),
+    ("department_name", gettext_noop("发生科室名称"), "string", ""),
+    ("event_type", gettext_noop("事件类型代码"), "string", gettext_noop("GET /api/v1/event-types/ 的 code")),
+    ("event_type_name", gettext_noop("事件类型名称"), "string", ""),
+    ("occurred_at", gettext_noop("发生时间"), "date-time", gettext_noop("ISO 8601，东八区")),
+    ("discovered_at", gettext_noop("发现时间"), "date-time", gettext_noop("ISO 8601，东八区")),
+    ("reported_at", gettext_noop("院内上报时间"), "date-time", gettext_noop("ISO 8601，东八区")),
+    ("severity_level", gettext_noop("伤害级别"), "string", gettext_noop("A–I")),
+    ("severity_class", gettext_noop("事件类别"), "string", gettext_noop("I–IV（由伤害级别得出）")),
+    ("safety_grade", gettext_noop("医疗质量安全事件等级"), "string", gettext_noop("空、general（一般）、major（重大）、severe（特大）")),
+    ("description", gettext_noop("事件经过"), "string", ""),
+    ("immediate_actions", gettext_noop("已采取的处置措施"), "string", ""),
+    ("patient_age", gettext_noop("患者年龄"), "integer|null", gettext_noop("岁")),
+    ("patient_sex", gettext_noop("患者性别"), "string", gettext_noop("M 男、F 女、U 不详、空")),
+    ("status", gettext_noop("处理状态"), "string", gettext_noop("submitted、received、classified、analysed、feedback_given、improving、closed")),
+    ("is_late", gettext_noop("是否迟报"), "boolean", gettext_noop("超过院内上报时限")),
+    ("authority_reported_at", gettext_noop("向卫生健康行政部门报告时间"), "date-time|null", ""),
+    ("root_causes", gettext_noop("根本原因"), "string", gettext_noop("根因分析结论（未分析为空）")),
+    ("improvement_actions", gettext_noop("改进措施数"), "integer", ""),
+    ("updated_at", gettext_noop("最后更新时间"), "date-time", gettext_noop("ISO 8601，东八区")),
 ]
 KEYS = [f[0] for f in FIELDS]
 

@@ -23,7 +23,7 @@ def visible_records(user: Any) -> QuerySet[SafetyRecord]:
 
 def register_stats(qs: QuerySet[SafetyRecord]) -> dict:
     """Counts by kind, by department and by month (the month of receipt), with amounts paid."""
-    by_kind = {r["kind"]: r for r in qs.values("kind").annotate(
+    by_kind: dict[str, Any] = {r["kind"]: r for r in qs.values("kind").annotate(
         n=Count("id"), open=Count("id", filter=~Q(status=Status.CLOSED)), paid=Sum("hospital_paid"))}
     kinds = [{"kind": k, "label": label, "n": by_kind.get(k, {}).get("n", 0),
               "open": by_kind.get(k, {}).get("open", 0), "paid": by_kind.get(k, {}).get("paid") or 0}
@@ -83,7 +83,8 @@ def upward_overview(user: Any, *, year: int) -> list[dict]:
         "institution_id", flat=True))
     rows = []
     for inst in institutions:
-        reg, rev, fin, rep = (d.get(inst.pk, {}) for d in (register, reviews, findings, reports))
+        empty: dict[str, Any] = {}
+        reg, rev, fin, rep = (d.get(inst.pk, empty) for d in (register, reviews, findings, reports))
         rows.append({
             "institution": inst, "register": reg, "reviews": rev.get("n", 0), "reviewed": rev.get("done", 0),
             "findings": fin.get("n", 0), "serious": fin.get("serious", 0),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from case_reviews.permissions import office_institution_ids
@@ -77,10 +79,10 @@ def record_new(request: HttpRequest) -> HttpResponse:
     return render(request, "safety_info/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-STEPS = {
-    Status.RECEIVED: ("investigate", _("调查核实")),
-    Status.INVESTIGATED: ("handle", _("处理")),
-    Status.HANDLED: ("close", _("办结")),
+STEPS: dict[str, tuple[str, Any]] = {
+    Status.RECEIVED: ("investigate", gettext_lazy("调查核实")),
+    Status.INVESTIGATED: ("handle", gettext_lazy("处理")),
+    Status.HANDLED: ("close", gettext_lazy("办结")),
 }
 
 
@@ -174,7 +176,7 @@ def exports(request: HttpRequest) -> HttpResponse:
             return redirect("safety_info:exports")
     last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     return render(request, "safety_info/exports.html", {
-        "exports": qs, "offices": visible.filter(pk__in=ids), "error": error, "last_month": last_month, "fields": FIELDS,
+        "exports": qs, "offices": visible.filter(pk__in=ids), "error": error, "last_month": last_month, "fields": [(k, _(n), t, _(m) if m else "") for k, n, t, m in FIELDS],
     }, status=400 if error else 200)
 
 
@@ -183,7 +185,7 @@ def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     export = get_object_or_404(EventExport.objects.filter(institution__in=visible_institutions(request.user)), pk=pk)
     name = f"adverse-events-{export.institution.code}-{export.payload['period']}-r{export.revision}"
     if fmt == "json":
-        response = JsonResponse(export.payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response: HttpResponse = JsonResponse(export.payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         return response
     response = HttpResponse(render_xlsx(export.payload),

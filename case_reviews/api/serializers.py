@@ -31,7 +31,7 @@ class CasePoolResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # a field named like Serializer.errors
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -48,15 +49,15 @@ class CasePoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if code:
             institution = visible_institutions(request.user).filter(code=code).first()
             if institution is None:
-                raise serializers.ValidationError({"institution": ["未知的医疗机构代码。"]})
+                raise serializers.ValidationError({"institution": [_("未知的医疗机构代码：%(c)s。") % {"c": code}]})
         elif len(scope.institution_ids) == 1:
             institution = visible_institutions(request.user).get(pk=next(iter(scope.institution_ids)))
         else:
-            raise serializers.ValidationError({"institution": ["请填写医疗机构代码。"]})
+            raise serializers.ValidationError({"institution": [_("请填写医疗机构代码。")]})
         if not (scope.superuser or Membership.objects.filter(
-                user=request.user, institution=institution, is_active=True,
+                user_id=request.user.pk or 0, institution=institution, is_active=True,
                 role__in=[Membership.Role.HIS, Membership.Role.QUALITY_OFFICE]).exists()):
-            raise PermissionDenied("只有本院 HIS 系统账号或质控办可以推送病例。")
+            raise PermissionDenied(_("只有本院 HIS 系统账号或质控办可以推送病例。"))
         result = services.case_pool_upsert(institution=institution, rows=body.validated_data["cases"], actor=request.user)
         return Response(result, status=status.HTTP_200_OK)
 
@@ -85,12 +86,12 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = body.validated_data
         institution = visible_institutions(request.user).filter(code=data["institution"]).first()
         if institution is None:
-            raise serializers.ValidationError({"institution": ["未知的医疗机构代码。"]})
+            raise serializers.ValidationError({"institution": [_("未知的医疗机构代码：%(c)s。") % {"c": data["institution"]}]})
         rnd = None
         if data.get("round"):
             rnd = visible_rounds(request.user).filter(pk=data["round"]).first()
             if rnd is None:
-                raise serializers.ValidationError({"round": ["未知的评价批次。"]})
+                raise serializers.ValidationError({"round": [_("未知的评价批次。")]})
         review = services.review_add(actor=request.user, institution=institution, category=data["category"],
                                      record_number=data["record_number"], focus=data["focus"], round=rnd,
                                      reason=data["reason"])

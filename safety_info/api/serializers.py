@@ -10,7 +10,7 @@ from safety_info.workflow import AccidentGrade, Channel, Instance, Kind, Resolut
 class SafetyRecordSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
-    adverse_events = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    adverse_events: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     art45_ground1 = serializers.BooleanField(source="is_art45_ground1", read_only=True)
 
     class Meta:

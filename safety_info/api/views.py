@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -43,25 +44,33 @@ class SafetyRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         body = s.SafetyRecordCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        institution = visible_institutions(request.user).filter(code=data.pop("institution")).first()
+        code, dept_code = data.pop("institution"), data.pop("department")
+        institution = visible_institutions(request.user).filter(code=code).first()
         if institution is None:
-            raise serializers.ValidationError({"institution": ["未知的医疗机构代码。"]})
-        department = visible_departments(request.user).filter(institution=institution, code=data.pop("department")).first()
+            raise serializers.ValidationError({"institution": [_("未知的医疗机构代码：%(c)s。") % {"c": code}]})
+        department = visible_departments(request.user).filter(institution=institution, code=dept_code).first()
         if department is None:
-            raise serializers.ValidationError({"department": ["未知的科室代码。"]})
+            raise serializers.ValidationError({"department": [_("未知的科室代码：%(c)s。") % {"c": dept_code}]})
         ids = data.pop("adverse_events")
         events = list(AdverseEvent.objects.filter(institution=institution, pk__in=ids))
         if len(events) != len(set(ids)):
-            raise serializers.ValidationError({"adverse_events": ["不良事件不存在或不属于该医疗机构。"]})
+            raise serializers.ValidationError({"adverse_events": [_("不良事件不存在或不属于该医疗机构。")]})
         record = services.safety_record_register(institution=institution, department=department, actor=request.user,
                                                  adverse_events=events, **data)
         return Response(s.SafetyRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class ExportFilter(UpdatedSinceFilterSet):
+    class Meta:
+        model = EventExport
+        fields = ["updated_since"]
 
 
 @extend_schema_view(list=extend_schema(summary="向上级平台导出的不良事件（所发送内容的记录）"),
                     retrieve=extend_schema(summary="导出记录"))
 class EventExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EventExportSerializer
+    filterset_class = ExportFilter
 
     def get_queryset(self):
         ids = visible_institutions(self.request.user).values("pk")
@@ -75,7 +84,7 @@ class EventExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         body.is_valid(raise_exception=True)
         institution = visible_institutions(request.user).filter(code=body.validated_data["institution"]).first()
         if institution is None:
-            raise serializers.ValidationError({"institution": ["未知的医疗机构代码。"]})
+            raise serializers.ValidationError({"institution": [_("未知的医疗机构代码：%(c)s。") % {"c": body.validated_data["institution"]}]})
         period = dt.date.fromisoformat(body.validated_data["period"] + "-01")
         export, created = services.event_export_create(institution=institution, period=period, actor=request.user)
         return Response(s.EventExportSerializer(export).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -22,10 +22,13 @@
   });
 })();
 
-// Irreversible sign-offs: a form with data-confirm asks first and says what will be frozen.
+// Irreversible sign-offs: a form (or the submit button pressed) with data-confirm asks first and says what
+// will be frozen. Inline onclick/onsubmit handlers never run under the CSP (script-src 'self').
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var message = form.getAttribute && form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var message = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+    (form.getAttribute && form.getAttribute("data-confirm"));
   if (message && !window.confirm(message)) {
     event.preventDefault();
     event.stopImmediatePropagation();

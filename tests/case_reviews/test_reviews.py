@@ -115,3 +115,30 @@ def test_it_lists_reviews_in_a_bounded_number_of_queries(sampled, personas, api,
     with django_assert_max_num_queries(15):
         r = client.get("/api/v1/case-reviews/")
     assert r.json()["count"] == 12
+
+
+def test_it_feeds_the_results_to_the_bulletin_and_the_authoritys_view(sampled, personas, expert):
+    from django.utils import timezone
+
+    from case_reviews.bulletin import bulletin_section
+    from case_reviews.selectors import results_by_hospital_category
+    from safety_info.selectors import upward_overview
+
+    review = _assigned(sampled, personas, expert)
+    services.review_save(review=review, actor=expert, findings=[
+        {"focus": "core_systems", "text": "未落实三级查房", "severity": "serious"},
+        {"focus": "records", "text": "病程记录不及时", "severity": "general"}])
+    services.review_submit(review=review, actor=expert)
+    today = timezone.localdate()
+    section = bulletin_section(institution=review.institution, year=today.year, month=today.month)
+    assert section["available"] and "完成重点病例评价 1 例" in section["lines"][0]
+    by_category = section["tables"][0]
+    assert by_category["rows"] == [[review.get_category_display(), "1", "2", "1"]]
+    other = bulletin_section(institution=sampled.institutions.get(code="H002"), year=today.year, month=today.month)
+    assert "完成重点病例评价 1 例" not in " ".join(other["lines"])
+    results = {(r["code"], r["category"]): r for r in results_by_hospital_category(visible_reviews(personas["official_jn"]))}
+    assert results[("H001", review.category)]["submitted"] == 1 and results[("H001", review.category)]["serious"] == 1
+    overview = {r["institution"].code: r for r in upward_overview(personas["official_jn"], year=today.year)}
+    assert overview["H001"]["reviewed"] == 1 and overview["H001"]["serious"] == 1 and overview["H001"]["findings"] == 2
+    assert overview["H002"]["reviewed"] == 0 and overview["H002"]["reviews"] == 6
+    assert [r["institution"].code for r in upward_overview(personas["official_lx"], year=today.year)] == ["H002"]

@@ -124,3 +124,27 @@ def test_it_lists_in_a_bounded_number_of_queries(demo, personas, api, django_ass
     client = api(personas["qc_office"])
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/safety-information/").json()["count"] == 5
+
+
+def test_it_links_the_hospitals_own_adverse_events_and_carries_them_into_the_interview(demo, personas):
+    from adverse_events.models import EventType
+    from adverse_events.services import adverse_event_report
+
+    now = timezone.now()
+
+    def report(who, dept):
+        return adverse_event_report(
+            reporter=personas[who], department=demo.departments[dept], occurred_at=now - dt.timedelta(hours=5),
+            discovered_at=now - dt.timedelta(hours=4), event_type=EventType.objects.first(), severity_level="I",
+            description="术后肺栓塞死亡", anonymous=False)
+
+    own, other = report("staff_nurse", ("H001", "CARD")), report("qc_office_h002", ("H002", "NK"))
+    with pytest.raises(ValidationError) as exc:
+        _register(demo, personas, "malpractice", determined_by="济南市医学会", determined_on=timezone.localdate(),
+                  accident_grade=1, responsibility="major", adverse_events=[other])
+    assert "adverse_events" in exc.value.message_dict
+    r = _register(demo, personas, "malpractice", determined_by="济南市医学会", determined_on=timezone.localdate(),
+                  accident_grade=1, responsibility="major", adverse_events=[own])
+    assert list(r.adverse_events.all()) == [own] and r.department == demo.departments[("H001", "CARD")]
+    interview = services.safety_record_interview_trigger(record=r, actor=personas["official_jn"])
+    assert list(interview.adverse_events.all()) == [own]
