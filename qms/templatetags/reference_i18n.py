@@ -19,3 +19,13 @@ def translate(value):
     if value is None or value == "":
         return value  # gettext("") would return the catalogue's header
     return gettext(str(value))
+
+
+@register.filter(name="person")
+def person(user) -> str:
+    """A user as people call them: the full name, else the user name, else a dash (no user, e.g. a
+    system step or an anonymous report). ``x.get_full_name|default:x.username`` fails when x is None."""
+    if user is None or user == "":
+        return "—"
+    full = getattr(user, "get_full_name", None)
+    return (full() if callable(full) else "") or getattr(user, "username", "") or str(user)
