@@ -41,7 +41,7 @@ class CheckTokenAuthentication(TokenAuthentication):
         found = list(get_user_model().objects.raw(_sql(), [role, True, role, True, key]))
         if not found:
             raise exceptions.AuthenticationFailed(_("认证令牌无效。"))
-        user = found[0]
+        user: Any = found[0]
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户未激活或已被删除。"))
         # Read in the same statement as the token: as fresh as a separate query at the start of the request.

@@ -213,7 +213,7 @@ class PrivilegeCheckView(APIView):
         except DjangoValidationError:
             raise Http404 from None
         generation = getattr(request.user, "check_generation", None)
-        if generation is not None and inst != request.user.his_institution_id:
+        if generation is not None and inst != getattr(request.user, "his_institution_id", None):
             generation = None  # not the account's own hospital (acting_institution_id refuses that anyway)
         try:
             answer = privilege_check(institution_id=inst, staff_code=d["staff"], item_code=d["item"], at=d.get("at"),
