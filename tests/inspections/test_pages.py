@@ -108,3 +108,12 @@ def test_a_year_of_demo_checks_leaves_no_planned_check_past_due_unflagged(sup):
     today = timezone.localdate()
     for p in PlannedCheck.objects.filter(inspection=None, cancelled=False, due_on__lt=today - dt.timedelta(days=1)):
         assert Deadline.objects.filter(rule="inspection.planned", object_id=p.pk, done_at=None).exists()
+
+
+def test_date_inputs_carry_iso_dates_a_browser_accepts(sup):
+    """<input type="date"> drops anything but YYYY-MM-DD: the start form's default date must be ISO."""
+    import re
+
+    body = _client(sup, "qc_office").get("/inspections/new/").content.decode()
+    value = re.search(r'<input type="date" name="inspected_on" value="([^"]*)"', body).group(1)
+    assert value == timezone.localdate().isoformat()
