@@ -99,7 +99,7 @@ def _results(rng: random.Random, insp: Inspection, findings: str, strict: bool) 
         chance = 0.45 if strict else 0.2
         if rng.random() < chance:
             deducted = min(item.points, Decimal(rng.choice([1, 2, 2, 4])))
-            out.append({"item": item.code, "deducted": str(deducted), "finding": f"{findings}（{item.text[:12]}…）",
+            out.append({"item": item.code, "deducted": str(deducted), "finding": f"抽查发现{findings}，涉及{int(deducted)}处",
                         "cases": [f"ZY{rng.randint(2025000, 2025999)}" for _n in range(rng.randint(0, 2))]})
         else:
             out.append({"item": item.code, "deducted": "0"})
