@@ -15,6 +15,7 @@ from django.utils import timezone
 from inspections import services
 from inspections.models import Checklist, CoreSystem, Defect, Inspection, Kind, ReviewKind, Tier
 from inspections.workflow import Status
+from qms.core.models import Deadline
 from rectifications import services as rect_services
 from rectifications.models import Rectification
 from staff.models import Staff
@@ -114,6 +115,8 @@ def _answer(rect: Rectification, qc, age_days: int, *, reopen: bool) -> None:
         answerer = qc
     if age_days < 20:
         return
+    if rect.department and rect.department.code == "GS" and age_days < 120:
+        return  # 普通外科 has not answered its recent findings: overdue (agenda, oversight, Art. 45 (5))
     rect_services.rectification_report(rectification=rect, actor=answerer,
                                        text="已组织科室学习，补正相关记录，科室质控小组每周抽查。")
     if age_days < 45:
@@ -137,6 +140,9 @@ def _backdate(insp: Inspection, on: dt.date) -> None:
             changes["due_on"] = on + dt.timedelta(days=30) if rect.status != "reopened" else rect.due_on
         if rect.verified_at:
             changes["verified_at"] = at + dt.timedelta(days=30)
+        if rect.status == "open" and on + dt.timedelta(days=30) < timezone.localdate():
+            changes["due_on"] = on + dt.timedelta(days=30)  # left unanswered past its due date
+            Deadline.objects.filter(rule="rectification.due", object_id=rect.pk).update(due_on=changes["due_on"])
         Rectification.objects.filter(pk=rect.pk).update(**changes)
 
 

@@ -117,3 +117,32 @@ def test_date_inputs_carry_iso_dates_a_browser_accepts(sup):
     body = _client(sup, "qc_office").get("/inspections/new/").content.decode()
     value = re.search(r'<input type="date" name="inspected_on" value="([^"]*)"', body).group(1)
     assert value == timezone.localdate().isoformat()
+
+
+def test_the_bulletin_pdf_has_the_supervision_section(sup, settings, tmp_path, django_capture_on_commit_callbacks):
+    import subprocess
+
+    from bulletins import services as bulletin_services
+    from bulletins.models import Bulletin
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    first = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin, _created = bulletin_services.bulletin_start(
+            institution=sup.institutions["H001"], year=first.year, month=first.month, actor=sup.users["qc_office"])
+    bulletin = Bulletin.objects.get(pk=bulletin.pk)
+    assert bulletin.pdf
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=bulletin.pdf.read(), capture_output=True,
+                          check=True).stdout.decode()
+    assert "核心制度督查与病历质控" in text
+    assert "本月完成质量检查" in text and "院级督查" in text and "甲级病案率" in text
+
+
+def test_the_committee_agenda_gets_the_worst_findings_and_overdue_rectifications(sup):
+    from inspections.extensions import agenda_items
+
+    items = agenda_items(institution=sup.institutions["H001"], department=None, since=None,
+                         until=timezone.localdate())
+    kinds = {i["kind"] for i in items}
+    assert {"inspection_finding", "rectification_overdue"} <= kinds
+    assert all(i["title"] and i["url"] for i in items)
