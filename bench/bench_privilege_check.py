@@ -10,6 +10,17 @@ the demo, gunicorn on a free loopback port; then the same load against
    answers, cache hits after the first pass), with a revocation halfway that must be seen by the next check.
 Goal (issue 17): check throughput ≥ 0.5 × the bare GET's and p99 ≤ 2 × its p99. The load comes from wrk when
 /usr/bin/wrk exists, else from a Python keep-alive client (threads) — the same client for all three targets.
+
+Figures (2026-12-03, 2 vCPU shared with other jobs, load average ≈ 20, Python client, `--seconds 15`):
+  bare DRF GET, no auth      283.1 req/s, p99 109.9 ms
+  bare DRF GET, token auth   132.9 req/s, p99 234.8 ms
+  privilege check (HIS)       97.3 req/s, p99 237.0 ms   → 0.73 × token-auth throughput, p99 1.01×
+                                                           (0.34 × / 2.16× against the unauthenticated GET)
+  revocation mid-run: refused by every following check in both workers.
+Before the check's own token statement (credentialing/api/auth.py) the same machine measured 0.37–0.53 ×: the
+ORM compile of the token query's subquery annotation and a separate generation query cost more than the answer.
+A cache hit is now 2 statements (token + HIS hospital + generation in one; the HIS request log), a miss 5
+(tests/credentialing/test_check.py pins both).
 """
 from __future__ import annotations
 

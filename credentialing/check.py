@@ -1,8 +1,8 @@
 """The HIS check (GET /api/v1/privileges/check/): may this person do this item at this moment, and why not.
 
-It is on the HIS ordering path, so it is built for speed and a constant query count: one query reads the
-hospital's check generation; on a cache miss three more read the person, the item and that person's grants of
-that item (never more, whatever the number of grants). Answers are cached under the generation, which every
+It is on the HIS ordering path, so it is built for speed and a constant query count: the hospital's check
+generation is read in the HIS account's token query (or, for other callers, by one query); on a cache miss three
+more read the person, the item and that person's grants of that item (never more, whatever the number of grants). Answers are cached under the generation, which every
 grant or catalogue change bumps in its own transaction: a revocation is seen by the very next check, in every
 worker process, because the generation lives in the database, not in the process.
 """
@@ -30,8 +30,13 @@ class UnknownItem(LookupError):
     pass
 
 
-def _facts(institution_id: int, staff_code: str, item_code: str) -> dict:
-    generation = CheckGeneration.objects.filter(institution_id=institution_id).values_list("value", flat=True).first() or 0
+def generation_of(institution_id: int) -> int:
+    return CheckGeneration.objects.filter(institution_id=institution_id).values_list("value", flat=True).first() or 0
+
+
+def _facts(institution_id: int, staff_code: str, item_code: str, generation: int | None) -> dict:
+    if generation is None:
+        generation = generation_of(institution_id)
     key = f"cred-check:{institution_id}:{generation}:{staff_code}:{item_code}"
     facts = cache.get(key)
     if facts is not None:
@@ -60,11 +65,17 @@ def _day(value: dt.datetime | None) -> str:
     return timezone.localtime(value).date().isoformat() if value else ""
 
 
-def privilege_check(*, institution_id: int, staff_code: str, item_code: str, at: dt.datetime | None = None) -> dict:
-    """{"allowed", "reason", "privilege", "valid_until"}; raises UnknownStaff / UnknownItem."""
+def privilege_check(
+    *, institution_id: int, staff_code: str, item_code: str, at: dt.datetime | None = None,
+    generation: int | None = None,
+) -> dict:
+    """{"allowed", "reason", "privilege", "valid_until"}; raises UnknownStaff / UnknownItem.
+
+    `generation`: the hospital's check generation when the caller already read it in this request (the HIS
+    token query does, credentialing/api/auth.py); otherwise it is read here."""
     at = at or timezone.now()
     day = timezone.localtime(at).date()
-    facts = _facts(institution_id, staff_code, item_code)
+    facts = _facts(institution_id, staff_code, item_code, generation)
     staff, item, grants = facts["staff"], facts["item"], facts["grants"]
 
     def no(reason: str, grant: dict | None = None) -> dict:

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from credentialing.workflow import ReviewOutcome
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+# An <input type="date"> only takes ISO dates: without the format, zh-hans renders 2026/12/03, which the browser
+# drops, so the field would be submitted empty.
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
 
 

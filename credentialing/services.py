@@ -593,3 +593,36 @@ def emergency_use_complete(*, use: EmergencyUse, actor: Any, note: str) -> Emerg
                    data={"late": bool(use.complete_by and use.completed_at > use.complete_by)})
         deadline_close(obj=use, rule=EMERGENCY_RULE)
     return use
+
+
+# ------------------------------------------------------------------------------------------ daily pass
+EXPIRY_NOTICE_DAYS = (90, 30, 7)
+
+
+def privileges_expiring_notify(*, today: dt.date | None = None) -> int:
+    """Tell the holder, the department head and medical affairs that a valid grant ends in 90, 30 or 7 days
+    (once per grant and threshold), so that its dynamic review (淄博方案 二（四）13) is decided in time."""
+    today = today or timezone.localdate()
+    n = 0
+    horizon = today + dt.timedelta(days=max(EXPIRY_NOTICE_DAYS))
+    grants = (
+        Privilege.objects.filter(status__in=VALID, valid_until__gte=today, valid_until__lte=horizon)
+        .select_related("institution", "staff", "staff__department", "item")
+    )
+    heads: dict[int, int | None] = {}
+    for p in grants:
+        left = (p.valid_until - today).days
+        threshold = min((d for d in EXPIRY_NOTICE_DAYS if left <= d), default=None)
+        if threshold is None:
+            continue
+        if p.institution_id not in heads:
+            heads[p.institution_id] = getattr(medical_affairs(p.institution), "head_id", None)
+        recipients = {p.staff.user_id, getattr(p.staff.department, "head_id", None), heads[p.institution_id]}
+        n += notify(
+            recipients=[r for r in recipients if r], rule="privilege.expiring", article=str(ZB13),
+            subject=_("授权将于 %(d)s 到期：%(who)s · %(item)s") % {"d": p.valid_until, "who": p.staff.name, "item": p.item.name},
+            body=_("请在到期前完成动态评估（续期、缩小范围、暂停或任其到期）。"), obj=p, url=_url(p),
+            period_key=f"expiring-{p.valid_until.isoformat()}-{threshold}", institution=p.institution,
+            due_on=p.valid_until,
+        )
+    return n

@@ -8,6 +8,17 @@ from credentialing.models import PrivilegeItem
 from staff.models import Staff
 
 
+@pytest.fixture(autouse=True)
+def _fresh_check_cache():
+    """Each test's database starts again at check generation 0 (rolled back), so cached answers of an earlier
+    test would match its keys: start every test with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reg(demo):
     """The demo organisation with H001/H002 catalogues and a few staff."""

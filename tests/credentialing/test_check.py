@@ -35,6 +35,8 @@ def test_it_sees_a_revocation_at_once_through_the_cache(reg, api, personas):
 
 
 def test_it_keeps_a_constant_query_count_whatever_the_grants(reg, api, personas):
+    """A HIS check costs one statement (token, HIS hospital and check generation together) plus the HIS request
+    log on a cache hit, and three more on a miss (person, item, grants), however many grants the person has."""
     his = personas["his_h001"]
     reg.grant("D0101", "ABX-S")
     client = api(his)
@@ -44,17 +46,44 @@ def test_it_keeps_a_constant_query_count_whatever_the_grants(reg, api, personas)
 
         cache.clear()
         with CaptureQueriesContext(connection) as miss:
-            client.get(f"{URL}?staff=D0101&item=ABX-S")
+            assert client.get(f"{URL}?staff=D0101&item=ABX-S").status_code == 200
         with CaptureQueriesContext(connection) as hit:
-            client.get(f"{URL}?staff=D0101&item=ABX-S")
-        return len(miss), len(hit)
+            assert client.get(f"{URL}?staff=D0101&item=ABX-S").status_code == 200
+        return [q["sql"] for q in miss.captured_queries], [q["sql"] for q in hit.captured_queries]
 
     few = count()
     for months_back in range(1, 8):
         reg.grant("D0101", "ABX-S", months=1, start=reg.today - dt.timedelta(days=40 * months_back))
     many = count()
-    assert few == many
-    assert many[1] < many[0] <= 6  # token, generation, staff, item, grants, request log
+    assert (len(few[0]), len(few[1])) == (len(many[0]), len(many[1])) == (5, 2)
+    token, log = many[1]
+    assert "credentialing_checkgeneration" in token and "authtoken_token" in token
+    assert log.startswith('INSERT INTO "his_apirequestlog"')
+
+
+def test_a_non_his_caller_reads_the_generation_itself_and_sees_a_revocation(reg, api, personas):
+    p = reg.grant("D0101", "ABX-S")
+    qc = api(personas["qc_office"])
+    assert qc.get(f"{URL}?staff=D0101&item=ABX-S&institution=H001").json()["allowed"] is True
+    services.privilege_revoke(privilege=p, actor=reg.user("qc_office"), reason="严重违规")
+    assert qc.get(f"{URL}?staff=D0101&item=ABX-S&institution=H001").json()["allowed"] is False
+
+
+def test_a_revoked_his_token_is_refused_by_the_check(reg, api, personas):
+    from rest_framework.authtoken.models import Token
+
+    client = api(personas["his_h001"])
+    assert client.get(f"{URL}?staff=D0101&item=ABX-S").status_code == 200
+    Token.objects.filter(user=personas["his_h001"]).delete()
+    assert client.get(f"{URL}?staff=D0101&item=ABX-S").status_code == 401
+
+
+def test_it_refuses_missing_and_malformed_parameters(reg, api, personas):
+    client = api(personas["his_h001"])
+    r = client.get(f"{URL}?item=ABX-S")
+    assert r.status_code == 400 and "staff" in r.json()
+    r = client.get(f"{URL}?staff=D0101&item=ABX-S&at=yesterday")
+    assert r.status_code == 400 and "at" in r.json()
 
 
 def test_it_names_the_expiry_date(reg, api, personas):

@@ -234,3 +234,31 @@ def test_it_turns_record_defects_into_a_rectification_and_computes_the_indicator
 def test_it_hides_another_hospitals_record_reviews(api, qc, physician, personas):
     pk = _review(api, qc, "90").json()["id"]
     assert api(personas["qc_office_h002"]).get(f"/api/v1/record-reviews/{pk}/").status_code == 404
+
+
+def test_it_round_trips_checklists_through_excel_and_names_the_rows_in_error(api, qc, demo):
+    import io
+
+    from openpyxl import Workbook
+
+    from inspections.excel import HEAD, export_workbook
+    from inspections.models import Checklist
+
+    _checklist(api, qc)
+    h001 = demo.institutions["H001"]
+    data = export_workbook(Checklist.objects.filter(institution=h001))
+    result = services.checklists_import(institution=h001, data=data, actor=qc)
+    assert result["errors"] == [] and result["unchanged"] == ["SZ01"]
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    ws.append(["WJZ01", "危急值报告制度检查表", "危急值报告制度", "1", "接获危急值即登记", 10, "每缺一项扣 2 分"])
+    ws.append(["WJZ01", "危急值报告制度检查表", "危急值报告制度", "2", "6 小时内处置记录", "十分", ""])
+    ws.append(["X1", "某表", "不存在的制度", "1", "内容", 5, ""])
+    out = io.BytesIO()
+    wb.save(out)
+    result = services.checklists_import(institution=h001, data=out.getvalue(), actor=qc)
+    rows = {e["row"] for e in result["errors"]}
+    assert {3, 4} <= rows and 2 not in rows
+    assert result["created"] == [] and not Checklist.objects.filter(institution=h001, code="WJZ01").exists()  # all or nothing

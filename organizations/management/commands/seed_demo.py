@@ -11,6 +11,7 @@ from organizations import demo
 REFERENCE_DATA = [
     ("adverse_events.SeverityLevel", "adverse_events.migrations.0002_seed_severity_and_types", "seed"),
     ("indicators.Indicator", "indicators.migrations.0002_zibo_catalogue", "seed"),
+    ("inspections.CoreSystem", "inspections.migrations.0002_core_systems_and_indicator_sources", "forward"),
 ]
 
 
