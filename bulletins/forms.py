@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -17,7 +18,7 @@ class BulletinStartForm(forms.Form):
 
     def __init__(self, *args, institutions=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions if institutions is not None else Institution.objects.none()
         if not self.is_bound:
             today = timezone.localdate()
             y, m = shift_month(today.year, today.month, -1)

@@ -163,6 +163,9 @@ class AgendaItem(models.Model):
     minutes = models.TextField(_("会议记录"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    shown_minutes: str
+
     class Meta:
         verbose_name = _("议程")
         verbose_name_plural = _("议程")
@@ -190,6 +193,11 @@ class Attendance(models.Model):
     proxy_name = models.CharField(_("受托人"), max_length=100, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    shown_status: str
+    shown_proxy: str
+    shown_note: str
 
     class Meta:
         verbose_name = _("出席")
@@ -242,6 +250,9 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
 
     class Meta:
         verbose_name = _("整改事项")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +17,8 @@ class ValueForm(forms.Form):
 
     def __init__(self, *args, indicators, departments, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators
-        self.fields["department"].choices = [("", _("全院"))] + [(d.code, d.name) for d in departments]
+        cast(forms.ModelChoiceField, self.fields["indicator"]).queryset = indicators
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", _("全院"))] + [(d.code, d.name) for d in departments]
         for f in self.fields.values():
             f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
 

@@ -150,6 +150,10 @@ class PlannedCheck(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
+    state: str
+
     class Meta:
         verbose_name = _("计划检查")
         verbose_name_plural = _("计划检查")

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from case_reviews.models import Case, CaseReview, Finding
 from case_reviews.workflow import Category, Focus
+
+if TYPE_CHECKING:
+    from interviews.models import Interview
+    from rectifications.models import Rectification
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -31,11 +37,11 @@ class CasePoolResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.errors
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    rectification = serializers.PrimaryKeyRelatedField(read_only=True)
+    rectification: serializers.PrimaryKeyRelatedField[Rectification] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Finding
@@ -46,7 +52,7 @@ class CaseReviewSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     authority = serializers.CharField(source="authority.code", read_only=True, allow_null=True, default=None)
     findings = FindingSerializer(many=True, read_only=True)
-    interview = serializers.PrimaryKeyRelatedField(read_only=True)
+    interview: serializers.PrimaryKeyRelatedField[Interview] = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = CaseReview

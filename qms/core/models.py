@@ -29,6 +29,10 @@ class Transition(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    from_label: str
+    to_label: str
+
     class Meta:
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
@@ -78,6 +82,9 @@ class Deadline(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
 
     class Meta:
         verbose_name = _("法定期限")

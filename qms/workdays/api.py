@@ -51,13 +51,13 @@ class AddWorkdaysView(APIView):
 class CalendarYearBody(serializers.Serializer):
     holidays = serializers.ListField(child=serializers.DateField(), max_length=366)
     workdays = serializers.ListField(child=serializers.DateField(), max_length=366)
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.source
 
 
 class CalendarYearAnswer(serializers.Serializer):
     year = serializers.IntegerField()
     confirmed = serializers.BooleanField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.source
     holidays = serializers.ListField(child=serializers.DateField())
     workdays = serializers.ListField(child=serializers.DateField())
     moved = serializers.IntegerField(help_text="how many open deadlines moved")
