@@ -47,8 +47,9 @@ def bulletin_start(
         # Lock the hospital row: two concurrent starts of one month must not both create a version.
         Institution.objects.select_for_update().filter(pk=institution.pk).first()
         existing = Bulletin.objects.filter(institution=institution, year=year, month=month)
-        if only_if_absent and existing.exists():
-            return existing.order_by("-version").first(), False
+        latest = existing.order_by("-version").first() if only_if_absent else None
+        if latest is not None:
+            return latest, False
         draft = existing.filter(status__in=[Status.DRAFT, Status.GENERATING, Status.READY, Status.FAILED]).first()
         if draft is not None:
             transaction.on_commit(lambda: _enqueue(draft.pk))

@@ -50,6 +50,7 @@ def seed(ctx: Any) -> None:
     services.case_pool_upsert(institution=h002, rows=_rows("H002", today), actor=users["qc_office_h002"])
     for case in Case.objects.filter(institution=h001, died=True, death_discussed_on__isnull=True).order_by("record_number")[:6]:
         days = 3 if int(case.record_number[-1]) % 3 else 10
+        assert case.died_on is not None  # a death case has its date
         on = min(case.died_on + dt.timedelta(days=days), today)
         services.case_death_discussion_record(case=case, discussed_on=on, note="科室死亡病例讨论", actor=users["qc_office"])
 

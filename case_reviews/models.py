@@ -5,6 +5,8 @@ Who reads case data is written to CaseAccess.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +55,8 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.record_number
 
-    def categories(self, high_cost_threshold: float | None = None) -> list[str]:
-        out = []
+    def categories(self, high_cost_threshold: Decimal | float | None = None) -> list[str]:
+        out: list[str] = []
         if self.died:
             out.append(Category.DEATH)
         if self.grade4_surgery:

@@ -88,11 +88,11 @@ def results_by_hospital_category(reviews: QuerySet[CaseReview]) -> list[dict]:
     findings = Finding.objects.filter(review__in=reviews.values("pk")).values(
         "review__institution__code", "review__category", "severity").annotate(n=Count("id"))
     for f in findings:
-        row = rows.get((f["review__institution__code"], f["review__category"]))
-        if row is not None:
-            row["findings"] += f["n"]
+        hit = rows.get((f["review__institution__code"], f["review__category"]))
+        if hit is not None:
+            hit["findings"] += f["n"]
             if f["severity"] == Severity.SERIOUS:
-                row["serious"] += f["n"]
+                hit["serious"] += f["n"]
     return [rows[k] for k in sorted(rows)]
 
 

@@ -443,7 +443,7 @@ def review_assign(*, review: CaseReview, reviewer: Any, actor: Any) -> CaseRevie
                    fields=("reviewer",), data={"reviewer": reviewer.username,
                                                "previous": previous.username if previous else None},
                    institution=r.institution)
-        due = r.round.due_on if r.round_id and r.round.due_on else None
+        due = r.round.due_on if r.round is not None and r.round.due_on else None
         if due is not None:
             deadline_open(obj=r, rule=REVIEW_DUE_RULE, label=_("重点病例评价：%(r)s") % {"r": r.record_number},
                           article=ART36, due_on=max(due, timezone.localdate()), institution=r.institution,
@@ -503,7 +503,7 @@ def review_submit(*, review: CaseReview, actor: Any, due_on: dt.date | None = No
         if not r.conclusion and not r.findings.exists():
             raise ValidationError({"conclusion": [_("请填写总体评价或至少一项问题。")]})
         label = _("重点病例评价 %(r)s（%(c)s）") % {"r": r.record_number, "c": r.get_category_display()}
-        department = r.case.department if r.case_id else None
+        department = r.case.department if r.case is not None else None
         for f in r.findings.all():
             rect = rectification_open(
                 institution=r.institution, department=department, source_kind="case_review", source_id=r.pk,
@@ -547,7 +547,7 @@ def review_interview_trigger(*, review: CaseReview, actor: Any) -> Any:
         interview = interview_trigger(
             institution=r.institution, ground=4, trigger_date=timezone.localdate(), problems=problems, actor=actor,
             internal=internal, organiser=None if internal else organiser_for(actor, r.institution),
-            department=r.case.department if r.case_id else None,
+            department=r.case.department if r.case is not None else None,
         )
         r.interview = interview
         transition(r, None, table=TRANSITIONS, actor=actor, action="case_review.interview_triggered",

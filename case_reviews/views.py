@@ -74,7 +74,7 @@ def pool_upload(request: HttpRequest) -> HttpResponse:
     institution = get_object_or_404(Institution, pk__in=permissions.office_institution_ids(request.user),
                                     pk=request.POST.get("institution") or 0)
     upload = request.FILES.get("file")
-    if upload is None or upload.size > 10 * 1024 * 1024:
+    if upload is None or (upload.size or 0) > 10 * 1024 * 1024:
         messages.error(request, _("请选择不超过 10 MB 的 .xlsx 文件。"))
         return redirect("case_reviews:pool")
     try:

@@ -48,7 +48,7 @@ class MeetingBody(models.Model):
     chair = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("主持人")
     )
-    members = models.ManyToManyField(User, blank=True, related_name="meeting_bodies", verbose_name=_("成员"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="meeting_bodies", verbose_name=_("成员"))
     # Art. 12 ¶2: a department's meeting is chaired by its head, or by a deputy the hospital names here.
     deputy_chair = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("指定代为主持的副职"),

@@ -280,7 +280,7 @@ def compliance_grid_span(
                 "body": body,
                 "name": body.name,
                 "kind": body.kind,
-                "department_code": body.department.code if body.department_id else None,
+                "department_code": body.department.code if body.department is not None else None,
                 "cells": cells,
                 "missing": sum(1 for c in cells if c["status"] in ("missing", "no_quorum")),
             }

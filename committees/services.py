@@ -294,7 +294,7 @@ def _build_agenda(meeting: Meeting, actor: Any, sources: bool = True) -> None:
 
 def _default_title(body: MeetingBody, day: dt.date, kind: str) -> str:
     # The title is stored and printed in the minutes: Chinese, named after the type the user chose.
-    labels = {Meeting.Kind.MONTHLY: "月度例会" if body.is_committee else "质量安全例会",
+    labels: dict[str, str] = {Meeting.Kind.MONTHLY: "月度例会" if body.is_committee else "质量安全例会",
               Meeting.Kind.PLENARY: "季度全体会议", Meeting.Kind.SPECIAL: "专题会议"}
     return f"{body.name}{day.year}年{day.month}月{labels.get(kind, '月度例会')}"
 
@@ -509,7 +509,7 @@ def attendance_record(*, meeting: Meeting, actor: Any, entries: list[dict]) -> l
     meeting = _lock(meeting)
     permissions.require(permissions.can_manage_meeting(actor, meeting))
     _require_editable(meeting)
-    rows = {a.user_id: a for a in meeting.attendance.select_related("user")}
+    rows: dict[Any, Attendance] = {a.user_id: a for a in meeting.attendance.select_related("user")}
     errors: list[str] = []
     changed = []
     for entry in entries:
@@ -643,6 +643,7 @@ def action_item_create(
     permissions.require(permissions.can_manage_meeting(actor, meeting))
     _require_editable(meeting)
     _validate_action_terms(meeting, department, owner, due_on, title)
+    assert department is not None and due_on is not None  # refused above otherwise
     item = ActionItem.objects.create(
         decision=decision,
         meeting=meeting,

@@ -331,7 +331,7 @@ def _notify_step(p: Privilege) -> None:
     step = p.current_step
     if step is None:
         return
-    if step == ApprovalStep.DEPARTMENT and p.staff.department_id and p.staff.department.head_id:
+    if step == ApprovalStep.DEPARTMENT and p.staff.department is not None and p.staff.department.head_id:
         recipients = [p.staff.department.head_id]
     elif step == ApprovalStep.COMMITTEE and getattr(getattr(p.institution, "committee", None), "chair_id", None):
         recipients = [p.institution.committee.chair_id]

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -92,7 +93,7 @@ def _values(ctx, indicators: dict[str, Indicator], now: dt.datetime) -> list[Ind
     return rows
 
 
-TEXTS = {
+TEXTS: dict[str, Any] = {
     "self_check": "本月抽查运行病历30份、出院病历20份，核心制度落实情况总体良好；危急值处置记录均在6小时内完成。",
     "problems": "2份病历入院记录超过24小时完成；1例I类切口手术预防用抗菌药物时机不规范。",
     "measures": "科室质控小组于每周三晨会通报；责任医师限期整改，病历质控员每周复查；下月重点抽查手术病历。",

@@ -72,7 +72,7 @@ class Checklist(models.Model):
 
     @property
     def area_label(self) -> str:
-        return self.core_system.name if self.core_system_id else str(self.get_area_display())
+        return self.core_system.name if self.core_system is not None else str(self.get_area_display())
 
 
 class ChecklistVersion(models.Model):

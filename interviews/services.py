@@ -83,6 +83,7 @@ def _save(interview: Interview, *fields: str) -> None:
         return
     for name in (*fields, "updated_at"):
         field = Interview._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a step saves the interview's own columns
         setattr(caller, field.attname, getattr(interview, field.attname))
         if field.is_relation:
             setattr(caller, name, getattr(interview, name))
@@ -613,6 +614,8 @@ def interview_plan(*, interview: Interview, actor: Any, measures: list[dict]) ->
                 _("第%(i)d项：整改时限 %(d)s 晚于约谈确定的整改期限 %(r)s（第四十七条（四）、第四十九条）。")
                 % {"i": i, "d": deadline, "r": interview.rectification_deadline}
             )
+        if not isinstance(deadline, datetime.date):
+            continue  # refused above: no line without its deadline
         rows.append(RectificationMeasure(
             interview=interview, measure=text, department=dept, department_name=dept_name[:100],
             responsible=str(m.get("responsible", "")).strip()[:50], deadline=deadline, position=i,

@@ -136,10 +136,10 @@ def _forms(request: HttpRequest, interview: Interview) -> dict[str, Any]:
                                               "location": interview.location, "content": interview.notice_content or interview.problems,
                                               "scheduled_at": timezone.localtime(interview.scheduled_at) if interview.scheduled_at else None})
     if org and st in STEPS["hold"][0]:
-        initial = {"held_at": timezone.localtime(interview.scheduled_at) if interview.scheduled_at else None,
+        initial: dict[str, Any] = {"held_at": timezone.localtime(interview.scheduled_at) if interview.scheduled_at else None,
                    "record_reasons": interview.problems}
         inst = interview.institution
-        if inst.principal_id:
+        if inst.principal is not None:
             initial.update({"ie_name_0": inst.principal.get_full_name(), "ie_title_0": _("院长"), "ie_principal_0": True})
         out["hold"] = f.HoldForm(initial=initial)
     if subj and st in STEPS["plan"][0]:

@@ -47,9 +47,10 @@ def exception_handler(exc, context):  # noqa: ANN001, ANN201
 
 def _all_subclasses(cls: type) -> set[type]:
     found: set[type] = set()
-    stack = [cls]
+    stack: list[type] = [cls]
     while stack:
-        for sub in stack.pop().__subclasses__():
+        children: list[type] = stack.pop().__subclasses__()
+        for sub in children:
             if sub not in found:
                 found.add(sub)
                 stack.append(sub)

@@ -28,21 +28,21 @@ from safety_info.workflow import (
     Status,
 )
 
-PREFIX = {Kind.COMPLAINT: "TS", Kind.DISPUTE: "JF", Kind.MALPRACTICE: "SG", Kind.LAWSUIT: "SS"}
+PREFIX: dict[str, str] = {Kind.COMPLAINT: "TS", Kind.DISPUTE: "JF", Kind.MALPRACTICE: "SG", Kind.LAWSUIT: "SS"}
 # The fields each kind has of its own, and those it cannot be registered without.
-KIND_FIELDS = {
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
     Kind.COMPLAINT: ("channel", "reply_due_on"),
     Kind.DISPUTE: ("claim_amount", "resolution"),
     Kind.MALPRACTICE: ("determined_by", "determined_on", "accident_grade", "responsibility"),
     Kind.LAWSUIT: ("court", "case_number", "instance", "cause", "claim_amount"),
 }
-REQUIRED = {
+REQUIRED: dict[str, tuple[str, ...]] = {
     Kind.COMPLAINT: ("channel",),
     Kind.DISPUTE: (),
     Kind.MALPRACTICE: ("determined_by", "determined_on", "accident_grade", "responsibility"),
     Kind.LAWSUIT: ("court", "case_number"),
 }
-CHOICES = {"channel": Channel.values, "resolution": Resolution.values, "accident_grade": AccidentGrade.values,
+CHOICES: dict[str, list[str]] = {"channel": Channel.values, "resolution": Resolution.values, "accident_grade": AccidentGrade.values,
            "responsibility": Responsibility.values, "instance": Instance.values}
 
 

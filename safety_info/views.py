@@ -77,7 +77,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     return render(request, "safety_info/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-STEPS = {
+STEPS: dict[str, tuple[str, str]] = {
     Status.RECEIVED: ("investigate", _("调查核实")),
     Status.INVESTIGATED: ("handle", _("处理")),
     Status.HANDLED: ("close", _("办结")),
@@ -183,7 +183,7 @@ def export_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     export = get_object_or_404(EventExport.objects.filter(institution__in=visible_institutions(request.user)), pk=pk)
     name = f"adverse-events-{export.institution.code}-{export.payload['period']}-r{export.revision}"
     if fmt == "json":
-        response = JsonResponse(export.payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response: HttpResponse = JsonResponse(export.payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         return response
     response = HttpResponse(render_xlsx(export.payload),

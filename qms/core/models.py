@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Transition(models.Model):
@@ -30,8 +35,8 @@ class Transition(models.Model):
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
     # Set on fetched rows for display by the views and selectors; not columns.
-    from_label: str
-    to_label: str
+    from_label: "StrOrPromise"
+    to_label: "StrOrPromise"
 
     class Meta:
         verbose_name = _("流转记录")

@@ -59,7 +59,7 @@ class HisAccountAdmin(admin.ModelAdmin):
     @admin.action(description=_("停用所选 HIS 系统账号（删除令牌）"))
     def revoke(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
         for account in queryset:
-            services.his_account_revoke(user=account, actor=request.user, reason=_("管理员停用"))
+            services.his_account_revoke(user=account, actor=request.user, reason=str(_("管理员停用")))
         self.message_user(request, _("已停用 %(n)d 个账号。") % {"n": queryset.count()}, messages.SUCCESS)
 
 

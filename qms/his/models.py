@@ -21,7 +21,7 @@ class HisAccountManager(UserManager):
 class HisAccount(get_user_model()):  # type: ignore[misc]
     """The admin's view of system accounts: the users holding a his_system membership."""
 
-    objects = HisAccountManager()
+    objects: HisAccountManager = HisAccountManager()
 
     class Meta:
         proxy = True

@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 else:
                     raise CommandError("请指定 --off、--on 或 --delete。")
             elif o["year"]:
-                _row, moved = services.calendar_year_set(
+                _year, moved = services.calendar_year_set(
                     year=o["year"], holidays=_dates(o["holidays"]), workdays=_dates(o["workdays"]), source=o["source"]
                 )
             else:
