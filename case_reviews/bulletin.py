@@ -32,7 +32,7 @@ def bulletin_section(*, institution: Any, year: int, month: int) -> dict:
         rows.append([str(labels[category]), str(len(in_cat)), str(found.count()),
                      str(found.filter(severity=Severity.SERIOUS).count())])
     focus_labels = dict(Focus.choices)
-    by_focus = {}
+    by_focus: dict[str, int] = {}
     for f in Finding.objects.filter(review__in=reviews).values_list("focus", flat=True):
         by_focus[f] = by_focus.get(f, 0) + 1
     lines = [f"本月完成重点病例评价 {reviews.count()} 例（第三十六条）。"]
@@ -47,7 +47,7 @@ def bulletin_section(*, institution: Any, year: int, month: int) -> dict:
                        "rows": [[str(focus_labels[k]), str(v)] for k, v in sorted(by_focus.items(), key=lambda x: -x[1])]})
     focus = []
     if by_focus:
-        top = max(by_focus, key=by_focus.get)
+        top = max(by_focus, key=lambda k: by_focus[k])
         focus.append(f"针对重点病例评价中“{focus_labels[top]}”方面问题较多，组织专项整改。")
     if figures is not None and figures[0] < figures[1]:
         focus.append("督促临床科室在患者死亡后1周内完成死亡病例讨论。")

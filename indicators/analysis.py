@@ -51,8 +51,8 @@ def control_chart(points: list[Point], *, kind: str, factor: Decimal) -> Control
     if kind not in ("proportion", "rate") or len(usable) < 3:
         return ControlChart("", None, [None] * n_points, [None] * n_points)
     f = float(factor)
-    total_x = sum(float(p.numerator) for p in usable)  # type: ignore[arg-type]
-    total_n = sum(float(p.denominator) for p in usable)  # type: ignore[arg-type]
+    total_x = sum(float(p.numerator) for p in usable if p.numerator is not None)
+    total_n = sum(float(p.denominator) for p in usable if p.denominator is not None)
     ucl: list[float | None] = []
     lcl: list[float | None] = []
     if kind == "proportion":

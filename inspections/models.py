@@ -103,6 +103,10 @@ class ChecklistItem(models.Model):
     rule = models.CharField(_("扣分标准"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    posted: str
+    posted_finding: str
+
     class Meta:
         verbose_name = _("检查条目")
         verbose_name_plural = _("检查条目")

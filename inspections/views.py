@@ -95,8 +95,9 @@ def _start_choices(request: HttpRequest, inst: Any) -> tuple[Any, Any]:
     checklists = selectors.visible_checklists(request.user).filter(institution=inst, is_active=True, for_records=False).order_by("code")
     departments = visible_departments(request.user).filter(institution=inst, kind=Department.Kind.BUSINESS, is_active=True).order_by("code")
     if not permissions.is_office(request.user, inst.pk):
+        assert request.user.is_authenticated  # the views calling this are login_required
         departments = departments.filter(pk__in=Membership.objects.filter(
-            user_id=request.user.pk, is_active=True, role__in=permissions.GROUP_ROLES).values("department_id"))
+            user=request.user, is_active=True, role__in=permissions.GROUP_ROLES).values("department_id"))
     return checklists, departments
 
 

@@ -42,7 +42,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     Kind.MALPRACTICE: ("determined_by", "determined_on", "accident_grade", "responsibility"),
     Kind.LAWSUIT: ("court", "case_number"),
 }
-CHOICES: dict[str, list[str]] = {"channel": Channel.values, "resolution": Resolution.values, "accident_grade": AccidentGrade.values,
+CHOICES: dict[str, list[Any]] = {"channel": Channel.values, "resolution": Resolution.values, "accident_grade": AccidentGrade.values,
            "responsibility": Responsibility.values, "instance": Instance.values}
 
 

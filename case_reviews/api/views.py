@@ -44,6 +44,7 @@ class CasePoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = s.CasePoolPushSerializer(data=request.data if isinstance(request.data, dict) else {"cases": request.data})
         body.is_valid(raise_exception=True)
         code = body.validated_data.get("institution")
+        assert request.user.is_authenticated  # DRF's default IsAuthenticated permission
         scope = get_scope(request.user)
         if code:
             institution = visible_institutions(request.user).filter(code=code).first()
@@ -54,7 +55,7 @@ class CasePoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         else:
             raise serializers.ValidationError({"institution": ["请填写医疗机构代码。"]})
         if not (scope.superuser or Membership.objects.filter(
-                user_id=request.user.pk, institution=institution, is_active=True,
+                user=request.user, institution=institution, is_active=True,
                 role__in=[Membership.Role.HIS, Membership.Role.QUALITY_OFFICE]).exists()):
             raise PermissionDenied("只有本院 HIS 系统账号或质控办可以推送病例。")
         result = services.case_pool_upsert(institution=institution, rows=body.validated_data["cases"], actor=request.user)
