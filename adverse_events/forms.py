@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adverse_events.models import LEVELS, AdverseEvent, EventAnalysis, EventType, SafetyGrade, SeverityLevel
-from adverse_events.services import reporter_institution_ids, validate_report
+from adverse_events.services import reporter_institution_ids, reporting_departments, validate_report
 from adverse_events.workflow import ActionStatus
 from organizations.models import Department
 
@@ -94,9 +94,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.filter(
-            institution_id__in=reporter_institution_ids(user), is_active=True
-        ).select_related("institution").order_by("institution__code", "kind", "code")
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = reporting_departments(user).order_by(
+            "institution__code", "kind", "code")
         cast(forms.ChoiceField, self.fields["severity_level"]).choices = level_choices()
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

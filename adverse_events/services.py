@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ def level_mapping() -> dict[str, Any]:
     return {lv.code: lv.severity_class for lv in SeverityLevel.objects.select_related("severity_class")}
 
 
-def reporter_institution_ids(user) -> frozenset[int]:  # noqa: ANN001
+def reporter_institution_ids(user: Any) -> frozenset[int]:
     """The hospitals a user may report for: where they work (not where they inspect as an official)."""
     scope = get_scope(user)
     if scope.superuser:
@@ -87,6 +88,32 @@ def reporter_institution_ids(user) -> frozenset[int]:  # noqa: ANN001
 
         return frozenset(Institution.objects.values_list("id", flat=True))
     return scope.institution_ids | scope.department_institution_ids
+
+
+def reporting_departments(user: Any) -> QuerySet[Department]:
+    """The departments a user may report an event in: the active ones of their hospitals (the form's choices)."""
+    return Department.objects.filter(
+        institution_id__in=reporter_institution_ids(user), is_active=True
+    ).select_related("institution")
+
+
+def report_department(user: Any, code: str, *, institution_code: str = "") -> Department:
+    """The department a report names by its code, among the reporter's hospitals: the one resolver of the
+    API and FHIR. ValidationError names the field: another hospital's department, an unknown code, or a code
+    two of the reporter's hospitals share (then the hospital's code is needed)."""
+    qs = Department.objects.filter(code=code, is_active=True).select_related("institution")
+    if institution_code:
+        qs = qs.filter(institution__code=institution_code)
+    candidates = list(qs)
+    allowed = reporter_institution_ids(user)
+    mine = [d for d in candidates if d.institution_id in allowed]
+    if len(mine) == 1:
+        return mine[0]
+    if len(mine) > 1:
+        raise ValidationError({"institution": [_("您在多家医疗机构任职，请同时填写医疗机构代码。")]})
+    if candidates:
+        raise ValidationError({"department": [_("该科室不属于您所在的医疗机构，请选择本院科室。")]})
+    raise ValidationError({"department": [_("科室代码“%(code)s”不存在。") % {"code": code}]})
 
 
 def _event_url(event: AdverseEvent) -> str:

@@ -157,6 +157,13 @@ def test_another_hospitals_department_is_refused(demo, api, personas):
     assert "location" in issues[0]["expression"][0]
 
 
+@pytest.mark.parametrize("code, words", [("NK", "不属于您所在的医疗机构"), ("NOPE", "科室代码“NOPE”不存在")])
+def test_a_department_it_cannot_report_in_is_refused_in_the_words_of_the_json_api(his, code, words):
+    # One resolver (adverse_events.services.report_department) for the form, the JSON API and FHIR.
+    issues = _outcome(his.post(URL, resource(location={"identifier": {"value": code}}), format="json"))
+    assert any("location" in i["expression"][0] and words in i["diagnostics"] for i in issues), issues
+
+
 def test_it_honours_idempotency_key(his):
     from adverse_events.models import AdverseEvent
 
