@@ -52,7 +52,7 @@ def _months_back(today: dt.date, n: int) -> list[dt.date]:
     return out
 
 
-def _clone(obj, **changes):  # noqa: ANN001, ANN003, ANN202
+def _clone(obj, **changes):
     new = copy.copy(obj)
     new.pk = None
     new.id = None

@@ -45,7 +45,7 @@ def _numbers(rng: random.Random, code: str, ind: Indicator, den: int, p: float) 
     return min(max(num, 0), den), den
 
 
-def _values(ctx, indicators: dict[str, Indicator], now: dt.datetime) -> list[IndicatorValue]:  # noqa: ANN001
+def _values(ctx, indicators: dict[str, Indicator], now: dt.datetime) -> list[IndicatorValue]:
     last = _last_month()
     rows: list[IndicatorValue] = []
     qc = ctx.users.get("qc_office")
@@ -100,7 +100,7 @@ TEXTS: dict[str, Any] = {
 }
 
 
-def _reports(ctx) -> None:  # noqa: ANN001
+def _reports(ctx) -> None:
     """H001's business departments: six months of reports in various states; H002: last month's."""
     last = _last_month()
     qc = ctx.users["qc_office"]
@@ -146,7 +146,7 @@ def _reports(ctx) -> None:  # noqa: ANN001
     )
 
 
-def seed(ctx) -> None:  # noqa: ANN001
+def seed(ctx) -> None:
     if IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).exists():
         ctx.log.append("indicators: already seeded")
         return

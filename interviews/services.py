@@ -115,10 +115,6 @@ def _record(interview: Interview, step: str, actor: Any, data: dict | None = Non
     )
 
 
-def _authority_of(interview: Interview) -> Authority | None:
-    return interview.organiser
-
-
 @transaction.atomic
 def interview_trigger(
     *,

@@ -89,7 +89,7 @@ def _user(ctx: DemoContext, username: str, name: str, *, login: bool = True, ema
     return user
 
 
-def _member(user: UserType, role: str, *, authority=None, institution=None, department=None, title="", is_head=False,  # noqa: ANN001, ANN202
+def _member(user: UserType, role: str, *, authority=None, institution=None, department=None, title="", is_head=False,
             is_leader=False):
     Membership.objects.update_or_create(
         user=user,

@@ -51,7 +51,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_class = EventFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         through = AdverseEvent.interviews.through
         return (
             selectors.visible_events(self.request.user)
@@ -60,7 +60,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             .order_by("-reported_at", "-id")
         )
 
-    def get_serializer_class(self):  # noqa: ANN201
+    def get_serializer_class(self):
         return s.AdverseEventSerializer
 
     # ------------------------------------------------------------------ create
@@ -213,7 +213,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 class ActionViewSet(viewsets.GenericViewSet):
     serializer_class = s.EventActionSerializer
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return ImprovementAction.objects.filter(
             event__in=selectors.visible_events(self.request.user).values("pk")
         ).select_related("event", "owner", "owner_department")

@@ -95,7 +95,7 @@ class InterviewCreateSerializer(serializers.Serializer):
     internal = serializers.BooleanField(required=False, default=False)
     department = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
-    def validate_trigger_date(self, value):  # noqa: ANN001, ANN201
+    def validate_trigger_date(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError("启动日期不能晚于今天。")
         return value

@@ -40,7 +40,7 @@ class AddWorkdaysView(APIView):
             )
         ],
     )
-    def get(self, request):  # noqa: ANN001, ANN201
+    def get(self, request):
         query = AddWorkdaysQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, days = query.validated_data["start"], query.validated_data["days"]
@@ -76,7 +76,7 @@ class CalendarYearView(APIView):
         request=CalendarYearBody,
         responses={200: CalendarYearAnswer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
-    def put(self, request, year: int):  # noqa: ANN001, ANN201
+    def put(self, request, year: int):
         from qms.workdays import services, year_confirmed
 
         body = CalendarYearBody(data=request.data)

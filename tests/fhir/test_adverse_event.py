@@ -25,7 +25,7 @@ def his(demo, api):
     return api(user)
 
 
-def resource(**over) -> dict:  # noqa: ANN003
+def resource(**over) -> dict:
     body = copy.deepcopy(EXAMPLE)
     now = timezone.localtime()
     body["date"] = (now - dt.timedelta(hours=5)).isoformat()
@@ -107,7 +107,7 @@ def test_it_takes_the_department_from_the_extension(his):
     assert AdverseEvent.objects.get(pk=int(response.json()["id"])).department.code == "CARD"
 
 
-def _outcome(response) -> list[dict]:  # noqa: ANN001
+def _outcome(response) -> list[dict]:
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["resourceType"] == "OperationOutcome" and body["issue"]
