@@ -21,3 +21,7 @@ class InterviewsConfig(AppConfig):
         register_home_panel(home_panel, order=40)
         register_agenda_source(agenda_items)
         register_calendar_hook(interview_dates_recompute)
+        from interviews.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)

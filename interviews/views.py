@@ -211,7 +211,10 @@ def _history(interview: Interview) -> list:
         t.from_label = labels.get(t.from_status, t.from_status)
         t.to_label = labels.get(t.to_status, t.to_status)
         step = (t.data or {}).get("step", "")
-        t.step_label = _("上传") + kinds.get(step[7:], "") if step.startswith("upload:") else STEP_LABELS.get(step, step)
+        if step.startswith("upload:"):
+            t.step_label = _("上传") + kinds.get(step[7:], "")
+        else:  # rows written before actions were recorded carry only the step's name
+            t.step_label = t.action_label if t.action else STEP_LABELS.get(step, step)
     return rows
 
 

@@ -37,6 +37,7 @@ class Transition(models.Model):
     # Set on fetched rows for display by the views and selectors; not columns.
     from_label: "StrOrPromise"
     to_label: "StrOrPromise"
+    step_label: "StrOrPromise"  # what a step that keeps the status did
 
     class Meta:
         verbose_name = _("流转记录")
@@ -48,7 +49,7 @@ class Transition(models.Model):
         return f"{self.content_type.model}#{self.object_id} {self.from_status}→{self.to_status}"
 
     @property
-    def action_label(self) -> object:
+    def action_label(self) -> "StrOrPromise":
         from qms.core.workflow import action_label
 
         return action_label(self.action) if self.action else ""
