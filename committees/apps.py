@@ -12,3 +12,7 @@ class CommitteesConfig(AppConfig):
 
         register_nav(NavItem(_("质量会议"), "committees:meeting_list", order=30))
         register_home_panel(home_panel, order=30)
+        from committees.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)
