@@ -16,7 +16,7 @@ class SeverityClassAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "report_within_hours", "phone_first", "analysis_required", "analysis_workdays"]
     list_editable = ["report_within_hours", "phone_first", "analysis_required", "analysis_workdays"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -27,7 +27,7 @@ class SeverityLevelAdmin(admin.ModelAdmin):
     list_display = ["code", "meaning", "severity_class"]
     list_editable = ["severity_class"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -36,20 +36,20 @@ class EventTypeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "order", "is_active"]
     list_editable = ["name", "order", "is_active"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Regulated records change only through the workflow services; the admin shows them."""
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

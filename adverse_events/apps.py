@@ -14,3 +14,7 @@ class AdverseEventsConfig(AppConfig):
         register_nav(NavItem(_("不良事件"), "adverse_events:list", order=20))
         register_home_panel(home_panel, order=20)
         register_agenda_source(agenda_events)
+        from adverse_events.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)

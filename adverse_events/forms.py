@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from adverse_events.models import LEVELS, AdverseEvent, EventAnalysis, EventType, SafetyGrade, SeverityLevel
-from adverse_events.services import reporter_institution_ids, validate_report
+from adverse_events.services import reporter_institution_ids, reporting_departments, validate_report
 from adverse_events.workflow import ActionStatus
 from organizations.models import Department
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -52,7 +56,7 @@ class TranslatedChoiceField(forms.ModelChoiceField):
         return gettext(str(obj))
 
 
-def level_choices() -> list[tuple[str, str]]:
+def level_choices() -> list[tuple[str, StrOrPromise]]:
     mapping = {lv.code: lv for lv in SeverityLevel.objects.select_related("severity_class")}
     return [("", _("请选择"))] + [
         (c, _("%(level)s · %(meaning)s（%(cls)s）") % {
@@ -100,17 +104,16 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["department"].queryset = Department.objects.filter(
-            institution_id__in=reporter_institution_ids(user), is_active=True
-        ).select_related("institution").order_by("institution__code", "kind", "code")
+        dept_field = cast(forms.ModelChoiceField, self.fields["department"])
+        dept_field.queryset = reporting_departments(user).order_by("institution__code", "kind", "code")
         if not self.is_bound and not self.initial.get("department"):
             # The reporter's own department first (issue 14): a ward nurse reports from her ward.
             own = (user.memberships.filter(department__isnull=False, department__is_active=True)
                    .order_by("pk").values_list("department_id", flat=True).first()
                    if getattr(user, "is_authenticated", False) else None)
-            if own and self.fields["department"].queryset.filter(pk=own).exists():
+            if own and dept_field.queryset.filter(pk=own).exists():
                 self.initial["department"] = own
-        self.fields["severity_level"].choices = level_choices()
+        cast(forms.ChoiceField, self.fields["severity_level"]).choices = level_choices()
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.CheckboxInput):
@@ -118,8 +121,9 @@ class ReportForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("id", f"id_{name}")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         errors = validate_report(
             institution_ids=reporter_institution_ids(self.user),
             department=data.get("department"), occurred_at=data.get("occurred_at"),
@@ -140,7 +144,7 @@ class ClassifyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["severity_level"].choices = level_choices()
+        cast(forms.ChoiceField, self.fields["severity_level"]).choices = level_choices()
         style(self)
 
 
@@ -158,19 +162,19 @@ class AnalysisForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("改进措施"), widget=forms.Textarea(attrs={"rows": 2}))
     owner_department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("责任科室"))
-    owner = forms.ModelChoiceField(queryset=None, label=_("责任人"))  # type: ignore[arg-type]
+    owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, label=_("责任人"))
     due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, institution: Any, department: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if department is not None:
             self.fields["owner_department"].initial = getattr(department, "pk", department)
-        self.fields["owner_department"].queryset = Department.objects.filter(institution=institution, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["owner_department"]).queryset = Department.objects.filter(institution=institution, is_active=True)
         from committees.selectors import institution_persons
 
         # Active persons of the hospital, the event's department first (no HIS account, no post account).
-        self.fields["owner"].queryset = institution_persons(institution, department=department)
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = institution_persons(institution, department=department)
+        cast(forms.ModelChoiceField, self.fields["owner"]).label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]  # Django allows a per-field label callable
         self.fields["owner"].widget.attrs["data-searchable"] = "1"
         style(self)
 

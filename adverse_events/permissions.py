@@ -11,7 +11,7 @@ from organizations.models import Membership
 from organizations.selectors import get_scope
 
 
-def _memberships(user) -> tuple[frozenset[int], frozenset[int]]:  # noqa: ANN001
+def _memberships(user) -> tuple[frozenset[int], frozenset[int]]:
     """(hospitals where the user is quality office, departments the user heads), once per user object."""
     cached = getattr(user, "_qms_ae_roles", None)
     if cached is not None:
@@ -31,28 +31,28 @@ def _memberships(user) -> tuple[frozenset[int], frozenset[int]]:  # noqa: ANN001
     return result
 
 
-def office_institution_ids(user) -> frozenset[int]:  # noqa: ANN001
+def office_institution_ids(user) -> frozenset[int]:
     return _memberships(user)[0]
 
 
-def headed_department_ids(user) -> frozenset[int]:  # noqa: ANN001
+def headed_department_ids(user) -> frozenset[int]:
     return _memberships(user)[1]
 
 
-def is_quality_office(user, institution_id: int) -> bool:  # noqa: ANN001
+def is_quality_office(user, institution_id: int) -> bool:
     return get_scope(user).superuser or institution_id in office_institution_ids(user)
 
 
-def can_manage(user, event) -> bool:  # noqa: ANN001
+def can_manage(user, event) -> bool:
     """Receive, classify, give feedback, verify, close, report to the authority: the quality office."""
     return is_quality_office(user, event.institution_id)
 
 
-def can_analyse(user, event) -> bool:  # noqa: ANN001
+def can_analyse(user, event) -> bool:
     return can_manage(user, event) or event.department_id in headed_department_ids(user)
 
 
-def can_work_action(user, action) -> bool:  # noqa: ANN001
+def can_work_action(user, action) -> bool:
     return (
         can_manage(user, action.event)
         or action.owner_id == getattr(user, "pk", None)
@@ -61,7 +61,7 @@ def can_work_action(user, action) -> bool:  # noqa: ANN001
     )
 
 
-def can_withdraw(user, event) -> bool:  # noqa: ANN001
+def can_withdraw(user, event) -> bool:
     from adverse_events.workflow import Status
 
     if can_manage(user, event):

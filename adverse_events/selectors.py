@@ -13,7 +13,7 @@ from collections import Counter
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from adverse_events.models import AdverseEvent, EventType, SeverityClass
+from adverse_events.models import AdverseEvent, SeverityClass
 from adverse_events.permissions import headed_department_ids
 from adverse_events.workflow import Status
 from organizations.selectors import get_scope
@@ -22,7 +22,7 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 OFFICIAL_CLASSES = ("I", "II")
 
 
-def visible_q(user) -> Q | None:  # noqa: ANN001
+def visible_q(user) -> Q | None:
     """None means everything (superuser); an empty Q(pk__in=[]) means nothing."""
     scope = get_scope(user)
     if scope.superuser:
@@ -42,13 +42,13 @@ def visible_q(user) -> Q | None:  # noqa: ANN001
     return q
 
 
-def visible_events(user) -> QuerySet[AdverseEvent]:  # noqa: ANN001
+def visible_events(user) -> QuerySet[AdverseEvent]:
     qs = AdverseEvent.objects.select_related("institution__authority", "department", "event_type")
     q = visible_q(user)
     return qs if q is None else qs.filter(q)
 
 
-def event_detail(user, pk: int) -> AdverseEvent:  # noqa: ANN001
+def event_detail(user, pk: int) -> AdverseEvent:
     from django.shortcuts import get_object_or_404
 
     qs = visible_events(user).select_related("reporter", "analysis__analysed_by").prefetch_related(
@@ -57,7 +57,7 @@ def event_detail(user, pk: int) -> AdverseEvent:  # noqa: ANN001
     return get_object_or_404(qs, pk=pk)
 
 
-def my_reports(user) -> QuerySet[AdverseEvent]:  # noqa: ANN001
+def my_reports(user) -> QuerySet[AdverseEvent]:
     return AdverseEvent.objects.filter(reporter_id=user.pk).select_related("department", "event_type", "institution")
 
 
@@ -67,11 +67,6 @@ def event_by_receipt(code: str) -> AdverseEvent | None:
         .select_related("department", "event_type", "institution")
         .first()
     )
-
-
-def event_types(active_only: bool = True) -> QuerySet[EventType]:
-    qs = EventType.objects.all()
-    return qs.filter(is_active=True) if active_only else qs
 
 
 def _local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -188,7 +183,7 @@ def class_names() -> dict[str, str]:
     return dict(SeverityClass.objects.values_list("code", "name"))
 
 
-def agenda_events(*, institution, department=None, since=None, until=None) -> list[dict]:  # noqa: ANN001
+def agenda_events(*, institution, department=None, since=None, until=None) -> list[dict]:
     """Agenda source (qms.extensions): class I and II events reported since the body's previous meeting."""
     from django.urls import reverse
 

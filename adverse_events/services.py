@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +29,19 @@ from adverse_events.models import (
     SeverityLevel,
 )
 from adverse_events.permissions import can_analyse, can_manage, can_withdraw, can_work_action, require
-from adverse_events.workflow import RECLASSIFIABLE, ActionStatus, Status, can
+from adverse_events.workflow import (
+    ACTION_TRANSITIONS,
+    ACTIONABLE,
+    RECLASSIFIABLE,
+    TRANSITIONS,
+    ActionStatus,
+    Status,
+)
 from organizations.models import Department
 from organizations.selectors import get_scope
 from qms import workdays
-from qms.core.services import deadline_close, deadline_open, transition_record
+from qms.core.services import deadline_close, deadline_open
+from qms.core.workflow import transition
 from qms.uploads import CheckedUpload, check_upload
 
 # 卫医管发〔2011〕4号: the hospital reports a 医疗质量安全事件 to its authority within these times of discovery.
@@ -79,7 +88,7 @@ def level_mapping() -> dict[str, Any]:
     return {lv.code: lv.severity_class for lv in SeverityLevel.objects.select_related("severity_class")}
 
 
-def reporter_institution_ids(user) -> frozenset[int]:  # noqa: ANN001
+def reporter_institution_ids(user: Any) -> frozenset[int]:
     """The hospitals a user may report for: where they work (not where they inspect as an official)."""
     scope = get_scope(user)
     if scope.superuser:
@@ -89,6 +98,32 @@ def reporter_institution_ids(user) -> frozenset[int]:  # noqa: ANN001
     return scope.institution_ids | scope.department_institution_ids
 
 
+def reporting_departments(user: Any) -> QuerySet[Department]:
+    """The departments a user may report an event in: the active ones of their hospitals (the form's choices)."""
+    return Department.objects.filter(
+        institution_id__in=reporter_institution_ids(user), is_active=True
+    ).select_related("institution")
+
+
+def report_department(user: Any, code: str, *, institution_code: str = "") -> Department:
+    """The department a report names by its code, among the reporter's hospitals: the one resolver of the
+    API and FHIR. ValidationError names the field: another hospital's department, an unknown code, or a code
+    two of the reporter's hospitals share (then the hospital's code is needed)."""
+    qs = Department.objects.filter(code=code, is_active=True).select_related("institution")
+    if institution_code:
+        qs = qs.filter(institution__code=institution_code)
+    candidates = list(qs)
+    allowed = reporter_institution_ids(user)
+    mine = [d for d in candidates if d.institution_id in allowed]
+    if len(mine) == 1:
+        return mine[0]
+    if len(mine) > 1:
+        raise ValidationError({"institution": [_("您在多家医疗机构任职，请同时填写医疗机构代码。")]})
+    if candidates:
+        raise ValidationError({"department": [_("该科室不属于您所在的医疗机构，请选择本院科室。")]})
+    raise ValidationError({"department": [_("科室代码“%(code)s”不存在。") % {"code": code}]})
+
+
 def _event_url(event: AdverseEvent) -> str:
     return reverse("adverse_events:detail", args=[event.pk])
 
@@ -96,18 +131,6 @@ def _event_url(event: AdverseEvent) -> str:
 def _lock(event: AdverseEvent) -> AdverseEvent:
     return AdverseEvent.objects.select_for_update(of=("self",)).select_related("institution__authority", "department",
                                                                      "event_type").get(pk=event.pk)
-
-
-def _step(event: AdverseEvent, to_status: str, *, actor: Any, reason: str = "", data: dict | None = None) -> None:
-    if not can(event.status, to_status):
-        raise ValidationError(
-            {"status": _("当前状态“%(from)s”不能转为“%(to)s”。") % {
-                "from": Status(event.status).label, "to": Status(to_status).label}}
-        )
-    old = event.status
-    event.status = to_status
-    event.save(update_fields=["status", "updated_at"])
-    transition_record(obj=event, from_status=old, to_status=to_status, actor=actor, reason=reason, data=data)
 
 
 # ---------------------------------------------------------------- reporting (主动报告)
@@ -206,9 +229,8 @@ def adverse_event_report(
     for upload in checked:
         _store_attachment(event, upload)
     actor = None if anonymous else reporter
-    transition_record(
-        obj=event, from_status="", to_status=Status.SUBMITTED, actor=actor,
-        reason=_("迟报") if event.is_late else "",
+    transition(
+        event, None, table=TRANSITIONS, actor=actor, action="event.reported", created=True,
         data={"level": severity_level, "class": severity_class.code, "late": event.is_late,
               "anonymous": anonymous},
     )
@@ -251,8 +273,8 @@ def adverse_event_attach(*, event: AdverseEvent, actor: Any, upload: Any) -> Eve
     require(can_manage(actor, event) or can_analyse(actor, event)
             or (event.reporter_id is not None and event.reporter_id == actor.pk))
     attachment = _store_attachment(event, check_upload(upload, field="file"))
-    transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
-                      reason=_("添加附件"), data={"attachment": attachment.pk})
+    transition(event, None, table=TRANSITIONS, actor=actor, action="event.attachment_added",
+               data={"attachment": attachment.pk})
     return attachment
 
 
@@ -325,10 +347,9 @@ def _escalate(event: AdverseEvent, *, classified: bool = False) -> bool:
         trigger_provisional=not classified,
     )
     event.interviews.add(interview)
-    transition_record(
-        obj=event, from_status=event.status, to_status=event.status, actor=None,
-        reason=_("触发约谈（%(article)s）") % {"article": article},
-        data={"interview": interview.pk, "ground": ground},
+    transition(
+        event, None, table=TRANSITIONS, actor=None, action="event.interview_triggered",
+        reason=str(article), data={"interview": interview.pk, "ground": ground},
     )
     return True
 
@@ -340,7 +361,7 @@ def _escalate(event: AdverseEvent, *, classified: bool = False) -> bool:
 def adverse_event_receive(*, event: AdverseEvent, actor: Any, note: str = "") -> AdverseEvent:
     event = _lock(event)
     require(can_manage(actor, event))
-    _step(event, Status.RECEIVED, actor=actor, reason=note)
+    transition(event, Status.RECEIVED, table=TRANSITIONS, actor=actor, action="event.received", reason=note)
     deadline_close(obj=event, rule="event.receive")
     return event
 
@@ -393,13 +414,13 @@ def adverse_event_classify(
     now = timezone.now()
     if not reclassify:
         event.classified_at = now
-    event.save(update_fields=["event_type", "severity_level", "severity_class", "safety_grade", "classified_at",
-                              "updated_at"])
+    fields = ("event_type", "severity_level", "severity_class", "safety_grade", "classified_at")
     if reclassify:
-        transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
-                          reason=reason, data={"reclassified": True, "old": old, "new": new})
+        transition(event, None, table=TRANSITIONS, actor=actor, action="event.reclassified", fields=fields,
+                   reason=reason, data={"reclassified": True, "old": old, "new": new})
     else:
-        _step(event, Status.CLASSIFIED, actor=actor, reason=reason, data={"old": old, "new": new})
+        transition(event, Status.CLASSIFIED, table=TRANSITIONS, actor=actor, action="event.classified",
+                   fields=fields, reason=reason, data={"old": old, "new": new})
     url = _event_url(event)
     if severity_class.analysis_required and not hasattr(event, "analysis"):
         if severity_class.analysis_workdays:
@@ -455,11 +476,10 @@ def adverse_event_report_to_authority(
         raise ValidationError({"reported_at": [_("报告时间不能早于事件发现时间。")]})
     event.authority_reported_at = reported_at
     event.authority_report_note = note
-    event.save(update_fields=["authority_reported_at", "authority_report_note", "updated_at"])
     late = event.authority_report_due_at is not None and reported_at > event.authority_report_due_at
-    transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
-                      reason=_("已向卫生健康行政部门报告") + (_("（逾期）") if late else ""),
-                      data={"authority_reported_at": reported_at.isoformat(), "late": late})
+    transition(event, None, table=TRANSITIONS, actor=actor, action="event.reported_to_authority",
+               fields=("authority_reported_at", "authority_report_note"), reason=note,
+               data={"authority_reported_at": reported_at.isoformat(), "late": late})
     deadline_close(obj=event, rule="event.report_authority", at=reported_at)
     return event
 
@@ -492,7 +512,7 @@ def adverse_event_analyse(
         event=event, method=method, contributing_factors=contributing_factors, root_causes=root_causes,
         conclusion=conclusion, analysed_by=actor, analysed_at=timezone.now(),
     )
-    _step(event, Status.ANALYSED, actor=actor, data={"method": method})
+    transition(event, Status.ANALYSED, table=TRANSITIONS, actor=actor, action="event.analysed", data={"method": method})
     deadline_close(obj=event, rule="event.analysis")
     return analysis
 
@@ -512,8 +532,8 @@ def adverse_event_give_feedback(*, event: AdverseEvent, actor: Any, feedback: st
                 "（第三十九条“重点分析”；院内制度）。") % {"cls": event.severity_class}]})
     event.feedback = feedback
     event.feedback_at = timezone.now()
-    event.save(update_fields=["feedback", "feedback_at", "updated_at"])
-    _step(event, Status.FEEDBACK, actor=actor, reason=feedback)
+    transition(event, Status.FEEDBACK, table=TRANSITIONS, actor=actor, action="event.feedback_given",
+               fields=("feedback", "feedback_at"), reason=feedback)
     from qms.notifications import moments
 
     moments.event_feedback(event)
@@ -526,7 +546,7 @@ def adverse_event_start_improvement(*, event: AdverseEvent, actor: Any) -> Adver
     require(can_manage(actor, event) or can_analyse(actor, event))
     if not event.actions.exclude(status=ActionStatus.CANCELLED).exists():
         raise ValidationError({"actions": [_("请先制定至少一项改进措施。")]})
-    _step(event, Status.IMPROVING, actor=actor)
+    transition(event, Status.IMPROVING, table=TRANSITIONS, actor=actor, action="event.improvement_started")
     return event
 
 
@@ -543,7 +563,7 @@ def adverse_event_close(*, event: AdverseEvent, actor: Any, summary: str = "") -
     if not live and level_mapping()[event.severity_level].analysis_required:
         raise ValidationError({"actions": [_("%(cls)s 类事件须有经验证的改进措施方可结案。") % {
             "cls": event.severity_class}]})
-    _step(event, Status.CLOSED, actor=actor, reason=summary)
+    transition(event, Status.CLOSED, table=TRANSITIONS, actor=actor, action="event.closed", reason=summary)
     deadline_close(obj=event)
     return event
 
@@ -556,8 +576,8 @@ def adverse_event_withdraw(*, event: AdverseEvent, actor: Any, reason: str) -> A
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("撤回须填写原因。")]})
     event.withdrawn_reason = reason
-    event.save(update_fields=["withdrawn_reason", "updated_at"])
-    _step(event, Status.WITHDRAWN, actor=actor, reason=reason)
+    transition(event, Status.WITHDRAWN, table=TRANSITIONS, actor=actor, action="event.withdrawn",
+               fields=("withdrawn_reason",), reason=reason)
     deadline_close(obj=event)
     return event
 
@@ -578,7 +598,7 @@ def action_add(
     event = _lock(event)
     require(can_analyse(actor, event))
     errors: dict[str, list[str]] = {}
-    if event.status not in (Status.CLASSIFIED, Status.ANALYSED, Status.FEEDBACK, Status.IMPROVING):
+    if event.status not in ACTIONABLE:
         errors["status"] = [_("事件分类定级后方可制定改进措施。")]
     if not (description or "").strip():
         errors["description"] = [_("请填写改进措施。")]
@@ -590,10 +610,10 @@ def action_add(
         raise ValidationError(errors)
     action = ImprovementAction.objects.create(event=event, description=description,
                                               owner_department=owner_department, owner=owner, due_on=due_on)
-    transition_record(obj=event, from_status=event.status, to_status=event.status, actor=actor,
-                      reason=_("制定改进措施"), data={"action": action.pk, "due_on": due_on.isoformat()})
-    transition_record(obj=action, from_status="", to_status=ActionStatus.OPEN, actor=actor,
-                      institution=event.institution)
+    transition(event, None, table=TRANSITIONS, actor=actor, action="event.action_added",
+               data={"action": action.pk, "due_on": due_on.isoformat()})
+    transition(action, None, table=ACTION_TRANSITIONS, actor=actor, action="event_action.opened", created=True,
+               institution=event.institution)
     deadline_open(obj=action, rule="event.action_due",
                   label=_("不良事件 %(no)s 改进措施：%(d)s") % {"no": event.number, "d": description[:30]},
                   article=_("第三十九条“持续改进”"), due_on=due_on, institution=event.institution,
@@ -607,27 +627,18 @@ def action_update(*, action: ImprovementAction, actor: Any, status: str, note: s
     require(can_work_action(actor, action))
     if status == ActionStatus.VERIFIED:
         raise ValidationError({"status": [_("验证须由质控办办理。")]})
-    if status not in ActionStatus.values or status not in _action_next(action.status):
+    if status not in ActionStatus.values or status not in ACTION_TRANSITIONS.get(action.status, frozenset()):
         raise ValidationError({"status": [_("改进措施不能从“%(a)s”转为“%(b)s”。") % {
             "a": ActionStatus(action.status).label, "b": status}]})
     if status == ActionStatus.CANCELLED and not note.strip():
         raise ValidationError({"note": [_("取消改进措施须填写原因。")]})
-    old = action.status
-    action.status = status
     if note:
         action.completion_note = note
-    action.save(update_fields=["status", "completion_note", "updated_at"])
-    transition_record(obj=action, from_status=old, to_status=status, actor=actor, reason=note,
-                      institution=action.event.institution)
+    transition(action, status, table=ACTION_TRANSITIONS, actor=actor, action=f"event_action.{status}",
+               fields=("completion_note",), reason=note, institution=action.event.institution)
     if status == ActionStatus.CANCELLED:
         deadline_close(obj=action)
     return action
-
-
-def _action_next(status: str) -> set[str]:
-    from adverse_events.workflow import ACTION_TRANSITIONS
-
-    return ACTION_TRANSITIONS.get(status, set())
 
 
 @transaction.atomic
@@ -642,12 +653,11 @@ def action_verify(*, action: ImprovementAction, actor: Any, verification: str) -
 
     if marked_done_by(action) == actor.pk:
         raise ValidationError({"non_field_errors": [_("标记完成的人不能再核实同一整改事项，请由另一人核实。")]})
-    action.status = ActionStatus.VERIFIED
     action.verification = verification
     action.verified_by = actor
     action.verified_at = timezone.now()
-    action.save(update_fields=["status", "verification", "verified_by", "verified_at", "updated_at"])
-    transition_record(obj=action, from_status=ActionStatus.DONE, to_status=ActionStatus.VERIFIED, actor=actor,
-                      reason=verification, institution=action.event.institution)
+    transition(action, ActionStatus.VERIFIED, table=ACTION_TRANSITIONS, actor=actor, action="event_action.verified",
+               fields=("verification", "verified_by", "verified_at"), reason=verification,
+               institution=action.event.institution)
     deadline_close(obj=action)
     return action

@@ -17,28 +17,24 @@ class Status(models.TextChoices):
 S = Status
 
 # classified → feedback skips analysis: allowed only where the class does not require it (checked in the service).
-TRANSITIONS: dict[str, set[str]] = {
-    S.SUBMITTED: {S.RECEIVED, S.WITHDRAWN},
-    S.RECEIVED: {S.CLASSIFIED, S.WITHDRAWN},
-    S.CLASSIFIED: {S.ANALYSED, S.FEEDBACK, S.WITHDRAWN},
-    S.ANALYSED: {S.FEEDBACK, S.WITHDRAWN},
-    S.FEEDBACK: {S.IMPROVING, S.CLOSED, S.WITHDRAWN},
-    S.IMPROVING: {S.CLOSED, S.WITHDRAWN},
-    S.CLOSED: set(),
-    S.WITHDRAWN: set(),
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.RECEIVED, S.WITHDRAWN}),
+    S.RECEIVED: frozenset({S.CLASSIFIED, S.WITHDRAWN}),
+    S.CLASSIFIED: frozenset({S.ANALYSED, S.FEEDBACK, S.WITHDRAWN}),
+    S.ANALYSED: frozenset({S.FEEDBACK, S.WITHDRAWN}),
+    S.FEEDBACK: frozenset({S.IMPROVING, S.CLOSED, S.WITHDRAWN}),
+    S.IMPROVING: frozenset({S.CLOSED, S.WITHDRAWN}),
+    S.CLOSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
 
 # Steps in the order the page shows them.
 LOOP = [S.SUBMITTED, S.RECEIVED, S.CLASSIFIED, S.ANALYSED, S.FEEDBACK, S.IMPROVING, S.CLOSED]
 
 # Reclassification keeps the old value; it is possible until the loop is closed.
-RECLASSIFIABLE = {S.CLASSIFIED, S.ANALYSED, S.FEEDBACK, S.IMPROVING}
-# Actions may be added once the event is classified.
-ACTIONABLE = {S.CLASSIFIED, S.ANALYSED, S.FEEDBACK, S.IMPROVING}
-
-
-def can(from_status: str, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(from_status, set())
+RECLASSIFIABLE = frozenset({S.CLASSIFIED, S.ANALYSED, S.FEEDBACK, S.IMPROVING})
+# Improvement actions may be added once the event is classified, until the loop is closed.
+ACTIONABLE = RECLASSIFIABLE
 
 
 class ActionStatus(models.TextChoices):
@@ -49,10 +45,32 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-ACTION_TRANSITIONS: dict[str, set[str]] = {
-    ActionStatus.OPEN: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED},
-    ActionStatus.IN_PROGRESS: {ActionStatus.DONE, ActionStatus.CANCELLED},
-    ActionStatus.DONE: {ActionStatus.VERIFIED, ActionStatus.IN_PROGRESS},
-    ActionStatus.VERIFIED: set(),
-    ActionStatus.CANCELLED: set(),
+ACTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ActionStatus.OPEN: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED}),
+    ActionStatus.IN_PROGRESS: frozenset({ActionStatus.DONE, ActionStatus.CANCELLED}),
+    ActionStatus.DONE: frozenset({ActionStatus.VERIFIED, ActionStatus.IN_PROGRESS}),
+    ActionStatus.VERIFIED: frozenset(),
+    ActionStatus.CANCELLED: frozenset(),
+}
+
+# What each step did, as the history shows it (qms.core.workflow.transition's action codes).
+ACTIONS = {
+    "event.reported": _("上报"),
+    "event.received": _("受理"),
+    "event.classified": _("分类定级"),
+    "event.reclassified": _("重新分类"),
+    "event.attachment_added": _("添加附件"),
+    "event.interview_triggered": _("触发约谈"),
+    "event.reported_to_authority": _("向卫生健康行政部门报告"),
+    "event.analysed": _("根因分析"),
+    "event.feedback_given": _("反馈"),
+    "event.improvement_started": _("开始持续改进"),
+    "event.closed": _("结案"),
+    "event.withdrawn": _("撤回"),
+    "event.action_added": _("制定改进措施"),
+    "event_action.opened": _("改进措施：制定"),
+    "event_action.in_progress": _("改进措施：落实中"),
+    "event_action.done": _("改进措施：已完成"),
+    "event_action.cancelled": _("改进措施：取消"),
+    "event_action.verified": _("改进措施：验证"),
 }

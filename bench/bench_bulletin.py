@@ -52,7 +52,7 @@ def _months_back(today: dt.date, n: int) -> list[dt.date]:
     return out
 
 
-def _clone(obj, **changes):  # noqa: ANN001, ANN003, ANN202
+def _clone(obj, **changes):
     new = copy.copy(obj)
     new.pk = None
     new.id = None
@@ -121,7 +121,7 @@ def grow() -> dict[str, int]:
         for m in months:
             if m.month == month_no and (indicator_id, m) not in have_periods:
                 rows.append(_clone(v, period=m))
-    dept_templates = {}
+    dept_templates: dict[int, IndicatorValue] = {}
     for v in IndicatorValue.objects.filter(institution=h001, department__isnull=False, is_current=True):
         dept_templates.setdefault(v.indicator_id, v)
     for d in depts:
@@ -135,11 +135,11 @@ def grow() -> dict[str, int]:
     report_template = MonthlyReport.objects.filter(institution=h001).exclude(self_check="").first() or \
         MonthlyReport.objects.filter(institution=h001).first()
     if report_template is not None:
-        have = set(MonthlyReport.objects.filter(institution=h001).values_list("department_id", "period"))
+        reported = set(MonthlyReport.objects.filter(institution=h001).values_list("department_id", "period"))
         reports = []
         for i, d in enumerate(depts):
             for m in months:
-                if (d.pk, m) in have:
+                if (d.pk, m) in reported:
                     continue
                 late = (i + m.month) % 7 == 0
                 reports.append(_clone(report_template, department=d, period=m, late=late,

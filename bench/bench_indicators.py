@@ -25,7 +25,7 @@ DEPARTMENTS = 60
 YEARS = 3
 
 
-def _admin_connection(url: str):  # noqa: ANN202
+def _admin_connection(url: str):
     import psycopg2
 
     p = urlparse(url)

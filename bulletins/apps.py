@@ -10,3 +10,7 @@ class BulletinsConfig(AppConfig):
         from qms.extensions import NavItem, register_nav
 
         register_nav(NavItem(_("质量安全月刊"), "bulletins:list", order=60))
+        from bulletins.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)

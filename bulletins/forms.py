@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -15,9 +16,9 @@ class BulletinStartForm(forms.Form):
     institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("医疗机构"), to_field_name="code")
     period = forms.CharField(label=_("统计月份"), widget=forms.DateInput(attrs={"type": "month"}), max_length=7)
 
-    def __init__(self, *args, institutions=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, institutions=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions if institutions is not None else Institution.objects.none()
         if not self.is_bound:
             today = timezone.localdate()
             y, m = shift_month(today.year, today.month, -1)
@@ -39,7 +40,7 @@ class BulletinCommentaryForm(forms.Form):
     foreword = forms.CharField(label=_("卷首语"), required=False, max_length=5000,
                                widget=forms.Textarea(attrs={"rows": 5}))
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for key, title in SECTIONS:
             self.fields[f"c_{key}"] = forms.CharField(

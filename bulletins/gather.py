@@ -618,10 +618,10 @@ def gather_all(institution: Any, year: int, month: int,
     step(4)
     sections["reports"] = _guard(lambda: gather_reports(institution, year, month), "reports")
     for extra in BULLETIN_SECTIONS:
-        sections[extra.key] = _guard(
-            lambda extra=extra: {"generic": True, **extra.build(institution=institution, year=year, month=month)},
-            extra.key,
-        )
+        def build_extra(extra: Any = extra) -> dict[str, Any]:
+            return {"generic": True, **extra.build(institution=institution, year=year, month=month)}
+
+        sections[extra.key] = _guard(build_extra, extra.key)
     step(5)
     previous = _headline(institution, *shift_month(year, month, -1))
     last_year = _headline(institution, year - 1, month)

@@ -6,7 +6,7 @@ from organizations.models import Membership
 from organizations.selectors import get_scope
 
 
-def can_manage(user, institution_id: int) -> bool:  # noqa: ANN001
+def can_manage(user, institution_id: int) -> bool:
     scope = get_scope(user)
     if scope.superuser:
         return True
@@ -22,7 +22,7 @@ def can_manage(user, institution_id: int) -> bool:  # noqa: ANN001
     return institution_id in cache
 
 
-def manageable_institution_ids(user) -> set[int]:  # noqa: ANN001
+def manageable_institution_ids(user) -> set[int]:
     scope = get_scope(user)
     return {i for i in scope.institution_ids if can_manage(user, i)} if not scope.superuser else set(
         scope.institution_ids

@@ -14,7 +14,7 @@ from bulletins.workflow import FROZEN
 from organizations.selectors import get_scope
 
 
-def visible_bulletins(user) -> QuerySet[Bulletin]:  # noqa: ANN001
+def visible_bulletins(user) -> QuerySet[Bulletin]:
     scope = get_scope(user)
     qs = Bulletin.objects.select_related("institution", "supersedes", "published_by", "created_by")
     if scope.superuser:

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from bulletins import gather
 from bulletins.models import SECTION_KEYS, Bulletin
-from bulletins.workflow import EDITABLE, Status, allowed
+from bulletins.workflow import EDITABLE, TRANSITIONS, Status
 from organizations.models import Institution
-from qms.core.services import transition_record
+from qms.core.workflow import transition
 from qms.pdf import checksum
 
 logger = logging.getLogger(__name__)
@@ -47,8 +47,9 @@ def bulletin_start(
         # Lock the hospital row: two concurrent starts of one month must not both create a version.
         Institution.objects.select_for_update().filter(pk=institution.pk).first()
         existing = Bulletin.objects.filter(institution=institution, year=year, month=month)
-        if only_if_absent and existing.exists():
-            return existing.order_by("-version").first(), False
+        latest = existing.order_by("-version").first() if only_if_absent else None
+        if latest is not None:
+            return latest, False
         draft = existing.filter(status__in=[Status.DRAFT, Status.GENERATING, Status.READY, Status.FAILED]).first()
         if draft is not None:
             transaction.on_commit(lambda: _enqueue(draft.pk))
@@ -67,11 +68,8 @@ def bulletin_start(
             commentary=dict(published.commentary) if published else {},
             step="等待生成",
         )
-        transition_record(
-            obj=bulletin,
-            from_status="",
-            to_status=Status.DRAFT,
-            actor=actor,
+        transition(
+            bulletin, None, table=TRANSITIONS, actor=actor, action="bulletin.drafted", created=True,
             reason=f"更正 {published.issue_number}" if published else "",
             data={"period": bulletin.period, "version": bulletin.version},
         )
@@ -100,13 +98,11 @@ def _claim(bulletin_id: int) -> Bulletin | None:
         bulletin = Bulletin.objects.select_for_update().filter(pk=bulletin_id).filter(claimable).first()
         if bulletin is None:
             return None
-        old = bulletin.status
-        bulletin.status = Status.GENERATING
         bulletin.progress = 1
         bulletin.step = "开始汇总数据"
         bulletin.error = ""
-        bulletin.save(update_fields=["status", "progress", "step", "error", "updated_at"])
-        transition_record(obj=bulletin, from_status=old, to_status=Status.GENERATING)
+        transition(bulletin, Status.GENERATING, table=TRANSITIONS, actor=None, action="bulletin.generating",
+                   fields=("progress", "step", "error"))
     return bulletin
 
 
@@ -137,18 +133,18 @@ def bulletin_generate(*, bulletin_id: int, regather: bool = True) -> Bulletin | 
         timings["render"] = time.perf_counter() - t1
         with transaction.atomic():
             _store_pdf(bulletin, rendered)
-            bulletin.status = Status.READY
             bulletin.progress = 100
             bulletin.step = "已生成，待发布"
-            bulletin.save()
-            transition_record(obj=bulletin, from_status=Status.GENERATING, to_status=Status.READY,
-                              data={"seconds": {k: round(v, 2) for k, v in timings.items()}})
+            bulletin.save()  # the gathered sections and the PDF
+            transition(bulletin, Status.READY, table=TRANSITIONS, actor=None, action="bulletin.generated",
+                       data={"seconds": {k: round(v, 2) for k, v in timings.items()}})
     except Exception as exc:
         logger.exception("bulletin %s generation failed", bulletin_id)
-        Bulletin.objects.filter(pk=bulletin_id).update(
-            status=Status.FAILED, step="生成失败", error=str(exc)[:2000], updated_at=timezone.now()
-        )
-        transition_record(obj=bulletin, from_status=Status.GENERATING, to_status=Status.FAILED, reason=str(exc)[:500])
+        with transaction.atomic():
+            failed = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+            failed.step, failed.error = "生成失败", str(exc)[:2000]
+            transition(failed, Status.FAILED, table=TRANSITIONS, actor=None, action="bulletin.failed",
+                       fields=("step", "error"), reason=str(exc)[:500])
         return None
     bulletin.timings = timings  # type: ignore[attr-defined]
     return bulletin
@@ -205,10 +201,9 @@ def bulletin_update_commentary(
             locked.commentary = {k: v for k, v in merged.items() if v}
         locked.edited_by = actor
         locked.edited_at = timezone.now()
-        locked.save(update_fields=["foreword", "commentary", "edited_by", "edited_at", "updated_at"])
-        transition_record(obj=locked, from_status=locked.status, to_status=locked.status, actor=actor,
-                          reason="修改评述", data={"sections": sorted((commentary or {}).keys()),
-                                                    "foreword": foreword is not None})
+        transition(locked, None, table=TRANSITIONS, actor=actor, action="bulletin.commented",
+                   fields=("foreword", "commentary", "edited_by", "edited_at"),
+                   data={"sections": sorted((commentary or {}).keys()), "foreword": foreword is not None})
         if locked.status == Status.READY:
             # The draft PDF must show the words just written; the data is not regathered.
             transaction.on_commit(lambda: _enqueue_render(locked.pk))
@@ -226,12 +221,11 @@ def bulletin_publish(*, bulletin: Bulletin, actor: Any) -> Bulletin:
     checksum (DESIGN "Frozen documents"). A newer version supersedes the one it corrects."""
     with transaction.atomic():
         locked = Bulletin.objects.select_for_update(of=("self",)).select_related("institution", "supersedes").get(pk=bulletin.pk)
-        if not allowed("publish", locked.status):
+        if Status.PUBLISHED not in TRANSITIONS[locked.status]:
             raise ValidationError({"non_field_errors": [
                 f"本期月刊当前状态为“{locked.get_status_display()}”，只有已生成、待发布的月刊可以发布。"
             ]})
         now = timezone.now()
-        locked.status = Status.PUBLISHED
         locked.published_at = now
         locked.published_by = actor
         locked.snapshot = locked.sections
@@ -239,17 +233,15 @@ def bulletin_publish(*, bulletin: Bulletin, actor: Any) -> Bulletin:
         _store_pdf(locked, rendered)
         locked.progress = 100
         locked.step = "已发布"
-        locked.save()
-        transition_record(obj=locked, from_status=Status.READY, to_status=Status.PUBLISHED, actor=actor,
-                          data={"checksum": locked.pdf_checksum, "pages": locked.pdf_pages})
+        locked.save()  # the snapshot and the final PDF
+        transition(locked, Status.PUBLISHED, table=TRANSITIONS, actor=actor, action="bulletin.published",
+                   data={"checksum": locked.pdf_checksum, "pages": locked.pdf_pages})
         older = Bulletin.objects.select_for_update().filter(
             institution=locked.institution, year=locked.year, month=locked.month, status=Status.PUBLISHED
         ).exclude(pk=locked.pk)
         for old in older:
-            old.status = Status.SUPERSEDED
-            old.save(update_fields=["status", "updated_at"])
-            transition_record(obj=old, from_status=Status.PUBLISHED, to_status=Status.SUPERSEDED, actor=actor,
-                              reason=f"由 {locked.issue_number} 更正")
+            transition(old, Status.SUPERSEDED, table=TRANSITIONS, actor=actor, action="bulletin.superseded",
+                       reason=f"由 {locked.issue_number} 更正")
     return locked
 
 

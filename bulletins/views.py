@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -141,7 +142,7 @@ def bulletin_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     bulletin = _get(request, pk)
     if not progress_payload(bulletin)["ready"]:
         messages.info(request, _("PDF 尚未生成，请稍候。"))

@@ -22,16 +22,23 @@ class Status(models.TextChoices):
 FROZEN = frozenset({Status.PUBLISHED, Status.SUPERSEDED})
 EDITABLE = frozenset({Status.DRAFT, Status.READY, Status.FAILED})
 
-# step -> (from statuses, to status)
-STEPS: dict[str, tuple[frozenset[str], str]] = {
-    "generate": (frozenset({Status.DRAFT, Status.READY, Status.FAILED, Status.GENERATING}), Status.GENERATING),
-    "finish": (frozenset({Status.GENERATING}), Status.READY),
-    "fail": (frozenset({Status.GENERATING}), Status.FAILED),
-    "comment": (EDITABLE, ""),
-    "publish": (frozenset({Status.READY}), Status.PUBLISHED),
-    "supersede": (frozenset({Status.PUBLISHED}), Status.SUPERSEDED),
+# The steps qms.core.workflow.transition() allows. A stale generation may be claimed again (generating →
+# generating); comments change no status (EDITABLE says where they may be written).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.GENERATING}),
+    Status.GENERATING: frozenset({Status.GENERATING, Status.READY, Status.FAILED}),
+    Status.READY: frozenset({Status.GENERATING, Status.PUBLISHED}),
+    Status.FAILED: frozenset({Status.GENERATING}),
+    Status.PUBLISHED: frozenset({Status.SUPERSEDED}),
+    Status.SUPERSEDED: frozenset(),
 }
 
-
-def allowed(step: str, status: str) -> bool:
-    return status in STEPS[step][0]
+ACTIONS = {
+    "bulletin.drafted": _("起草"),
+    "bulletin.generating": _("开始生成"),
+    "bulletin.generated": _("生成完成"),
+    "bulletin.failed": _("生成失败"),
+    "bulletin.commented": _("修改评述"),
+    "bulletin.published": _("发布"),
+    "bulletin.superseded": _("被更正"),
+}

@@ -52,6 +52,7 @@ def seed(ctx: Any) -> None:
                                     died_on__isnull=False).order_by("record_number")[:6]:
         assert case.died_on is not None
         days = 3 if int(case.record_number[-1]) % 3 else 10
+        assert case.died_on is not None  # a death case has its date
         on = min(case.died_on + dt.timedelta(days=days), today)
         services.case_death_discussion_record(case=case, discussed_on=on, note="科室死亡病例讨论", actor=users["qc_office"])
 

@@ -6,13 +6,13 @@ from committees.models import ActionItem, Meeting, MeetingBody, MinutesVersion
 class ReadOnlyRegulated(admin.ModelAdmin):
     """Meetings, minutes and action items change only through their services (and are never deleted)."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -22,10 +22,10 @@ class MeetingBodyAdmin(admin.ModelAdmin):
     list_filter = ["institution", "kind"]
     readonly_fields = ["institution", "kind", "committee", "department", "chair", "members"]
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
 

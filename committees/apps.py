@@ -12,6 +12,11 @@ class CommitteesConfig(AppConfig):
 
         register_nav(NavItem(_("质量会议"), "committees:meeting_list", order=30))
         register_home_panel(home_panel, order=30)
+        from committees.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)
+
         from qms.extensions import register_verified_lookup
 
         register_verified_lookup("action_item", _verified_action_items)

@@ -47,7 +47,7 @@ def _minutes(meeting: Meeting, actor: Any, texts: list[str]) -> None:
     items = list(meeting.agenda_items.order_by("order", "id"))
     minutes = {}
     for i, item in enumerate(items):
-        if item.action_item_id:
+        if item.action_item is not None:
             minutes[item.pk] = f"责任科室汇报落实进展：{item.action_item.get_status_display()}。会议要求按期完成并提交佐证材料。"
         else:
             minutes[item.pk] = texts[i % len(texts)] if texts else ""
@@ -114,6 +114,7 @@ def _finish(item: ActionItem, final: str, qc: Any, when: dt.date) -> None:
 
 
 def _department_meeting(body: MeetingBody, y: int, m: int, ctx: Any) -> None:
+    assert body.department is not None  # a department's body
     head = body.department.head
     qc = ctx.users["qc_office"] if body.institution.code == "H001" else ctx.users["qc_office_h002"]
     meeting = services.meeting_plan(
@@ -141,7 +142,7 @@ def seed(ctx: Any) -> None:
                 _committee_meeting(committee, y, m, back if code == "H001" else 0, ctx, approve=back in approve_back)
                 created += 1
             for body in bodies:
-                if body.is_committee or body.department.head_id is None:
+                if body.is_committee or body.department is None or body.department.head_id is None:
                     continue
                 # The demo's gap (Art. 12 ¶2): cardiology skipped its meeting two months ago, H002's
                 # emergency department last month.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -52,8 +52,8 @@ class PlanForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, bodies: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = bodies
-        self.fields["chair"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["body"]).queryset = bodies
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = people
         self._style()
 
 
@@ -65,7 +65,7 @@ class MeetingEditForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = people
         self._style()
 
 
@@ -85,7 +85,7 @@ class DecisionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, agenda: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].choices = [("", "—")] + [(a.pk, a.title[:60]) for a in agenda]
+        cast(forms.ChoiceField, self.fields["agenda_item"]).choices = [("", "—")] + [(a.pk, a.title[:60]) for a in agenda]
         self._style()
 
 
@@ -99,11 +99,11 @@ class ActionItemForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, decisions: Any = (), departments: Any = None, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = [(d.pk, f"{i}. {d.text[:50]}") for i, d in enumerate(decisions, 1)]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = [(d.pk, f"{i}. {d.text[:50]}") for i, d in enumerate(decisions, 1)]
         if departments is not None:
-            self.fields["department"].queryset = departments
+            cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
         if people is not None:
-            self.fields["owner"].queryset = people
+            cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people
         self._style()
 
 
@@ -149,9 +149,9 @@ class BodyForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = people
-        self.fields["deputy_chair"].queryset = people
-        self.fields["members"].queryset = people
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["deputy_chair"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["members"]).queryset = people
         self._style()
 
 

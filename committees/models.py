@@ -48,7 +48,7 @@ class MeetingBody(models.Model):
     chair = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("主持人")
     )
-    members = models.ManyToManyField(User, blank=True, related_name="meeting_bodies", verbose_name=_("成员"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="meeting_bodies", verbose_name=_("成员"))
     # Art. 12 ¶2: a department's meeting is chaired by its head, or by a deputy the hospital names here.
     deputy_chair = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("指定代为主持的副职"),
@@ -163,6 +163,9 @@ class AgendaItem(models.Model):
     minutes = models.TextField(_("会议记录"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    shown_minutes: str
+
     class Meta:
         verbose_name = _("议程")
         verbose_name_plural = _("议程")
@@ -190,6 +193,11 @@ class Attendance(models.Model):
     proxy_name = models.CharField(_("受托人"), max_length=100, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    shown_status: str
+    shown_proxy: str
+    shown_note: str
 
     class Meta:
         verbose_name = _("出席")
@@ -242,6 +250,9 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
 
     class Meta:
         verbose_name = _("整改事项")

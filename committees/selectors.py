@@ -7,6 +7,7 @@ meetings (not the departments' own) of the hospitals under their authority. Anyt
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
@@ -134,7 +135,7 @@ def unfinished_action_items(body: MeetingBody) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(body=body, status__in=UNFINISHED).select_related("owner", "department", "meeting")
 
 
-def _had_quorum(row: dict) -> bool:
+def _had_quorum(row: Mapping[str, Any]) -> bool:
     """The quorum rule of quorum() over the grid's annotated counts (no query per meeting)."""
     present = row["n_present"] + (row["n_proxy"] if row["body__proxy_counts_for_quorum"] else 0)
     return row["n_members"] > 0 and present * 100 > row["body__quorum_percent"] * row["n_members"]
@@ -233,10 +234,10 @@ def compliance_grid_span(
         .values("id", "body_id", "starts_at", "kind", "status", "n_members", "n_present", "n_proxy",
                 "body__quorum_percent", "body__proxy_counts_for_quorum")
     )
-    held: dict[tuple[int, int, int], list[dict]] = {}
-    for m in meetings:
-        local = timezone.localtime(m["starts_at"])
-        held.setdefault((m["body_id"], local.year, local.month), []).append(m)
+    held: dict[tuple[int, int, int], list[Mapping[str, Any]]] = {}
+    for row in meetings:
+        local = timezone.localtime(row["starts_at"])
+        held.setdefault((row["body_id"], local.year, local.month), []).append(row)
     current = (today.year, today.month)
     rows = []
     gaps = 0
@@ -280,7 +281,7 @@ def compliance_grid_span(
                 "body": body,
                 "name": body.name,
                 "kind": body.kind,
-                "department_code": body.department.code if body.department_id else None,
+                "department_code": body.department.code if body.department is not None else None,
                 "cells": cells,
                 "missing": sum(1 for c in cells if c["status"] in ("missing", "no_quorum")),
             }

@@ -36,11 +36,11 @@ from committees.workflow import (
     MEETING_TRANSITIONS,
     ActionStatus,
     MeetingStatus,
-    can_move,
 )
 from organizations.models import Department, Institution, Membership, QualityCommittee, QualityGroup
 from qms.core.selectors import history_for
 from qms.core.services import deadline_close, deadline_open, transition_record
+from qms.core.workflow import transition
 from qms.extensions import AGENDA_SOURCES
 from qms.uploads import check_upload
 
@@ -161,7 +161,7 @@ def body_ensure_for_institution(
             if institution.principal and all(m.pk != institution.principal_id for m in members):
                 members.insert(0, institution.principal)
             body.members.set(members)
-            transition_record(obj=body, from_status="", to_status="created", actor=actor, reason=_("建立会议主体"))
+            transition_record(obj=body, from_status="", to_status="created", actor=actor, action="meeting_body.created")
         bodies.append(body)
     for dept in institution.departments.filter(is_active=True).select_related("head").order_by("kind", "code"):
         body = MeetingBody.objects.filter(department=dept).first()
@@ -176,7 +176,7 @@ def body_ensure_for_institution(
                 active_from=active_from or timezone.localdate(),
             )
             body.members.set(_department_members(dept))
-            transition_record(obj=body, from_status="", to_status="created", actor=actor, reason=_("建立会议主体"))
+            transition_record(obj=body, from_status="", to_status="created", actor=actor, action="meeting_body.created")
         bodies.append(body)
     return bodies
 
@@ -218,7 +218,7 @@ def body_update(
     body.save()
     if members is not None:
         body.members.set(members)
-    transition_record(obj=body, from_status="", to_status="updated", actor=actor, data=changes)
+    transition_record(obj=body, from_status="", to_status="updated", actor=actor, action="meeting_body.updated", data=changes)
     return body
 
 
@@ -258,12 +258,8 @@ def _build_agenda(meeting: Meeting, actor: Any, sources: bool = True) -> None:
             url=reverse("committees:action_item_detail", args=[item.pk]),
             action_item=item,
         )
-        transition_record(
-            obj=item,
-            from_status=item.status,
-            to_status=item.status,
-            actor=actor,
-            reason=_("转入下次会议议程：%(title)s") % {"title": meeting.title},
+        transition(
+            item, None, table=ACTION_TRANSITIONS, actor=actor, action="action_item.carried_over", reason=meeting.title,
             data={"carried_to_meeting": meeting.pk, "overdue": item.is_overdue(today)},
         )
     since = meeting.previous.starts_at if meeting.previous else None
@@ -294,7 +290,7 @@ def _build_agenda(meeting: Meeting, actor: Any, sources: bool = True) -> None:
 
 def _default_title(body: MeetingBody, day: dt.date, kind: str) -> str:
     # The title is stored and printed in the minutes: Chinese, named after the type the user chose.
-    labels = {Meeting.Kind.MONTHLY: "月度例会" if body.is_committee else "质量安全例会",
+    labels: dict[str, str] = {Meeting.Kind.MONTHLY: "月度例会" if body.is_committee else "质量安全例会",
               Meeting.Kind.PLENARY: "季度全体会议", Meeting.Kind.SPECIAL: "专题会议"}
     return f"{body.name}{day.year}年{day.month}月{labels.get(kind, '月度例会')}"
 
@@ -339,7 +335,7 @@ def meeting_plan(
     members = list(body.members.all())
     Attendance.objects.bulk_create([Attendance(meeting=meeting, user=u) for u in members])
     _build_agenda(meeting, actor, sources=sources)
-    transition_record(obj=meeting, from_status="", to_status=MeetingStatus.PLANNED, actor=actor)
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.planned", created=True)
     return meeting
 
 
@@ -399,7 +395,7 @@ def meeting_update(
         meeting.summary = summary
         changes["summary"] = True
     meeting.save()
-    transition_record(obj=meeting, from_status=meeting.status, to_status=meeting.status, actor=actor, reason=_("修改会议信息"), data=changes)
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.updated", data=changes)
     return meeting
 
 
@@ -407,14 +403,12 @@ def meeting_update(
 def meeting_cancel(*, meeting: Meeting, actor: Any, reason: str) -> Meeting:
     meeting = _lock(meeting)
     permissions.require(permissions.can_manage_meeting(actor, meeting))
-    if not can_move(MEETING_TRANSITIONS, meeting.status, MeetingStatus.CANCELLED):
+    if MeetingStatus.CANCELLED not in MEETING_TRANSITIONS[meeting.status]:
         raise ValidationError({"non_field_errors": _("只有尚未召开的会议可以取消。")})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写取消原因。")})
-    old = meeting.status
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.save(update_fields=["status", "updated_at"])
-    transition_record(obj=meeting, from_status=old, to_status=meeting.status, actor=actor, reason=reason)
+    transition(meeting, MeetingStatus.CANCELLED, table=MEETING_TRANSITIONS, actor=actor, action="meeting.cancelled",
+               reason=reason)
     return meeting
 
 
@@ -431,7 +425,8 @@ def agenda_item_add(*, meeting: Meeting, actor: Any, title: str, detail: str = "
     if order is None:
         order = (meeting.agenda_items.aggregate(m=Max("order"))["m"] or 0) + 10
     item = AgendaItem.objects.create(meeting=meeting, order=order, title=title.strip()[:300], detail=detail)
-    transition_record(obj=meeting, from_status=meeting.status, to_status=meeting.status, actor=actor, reason=_("增加议题"), data={"agenda_item": item.pk})
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.agenda_item_added",
+               data={"agenda_item": item.pk})
     return item
 
 
@@ -472,10 +467,8 @@ def agenda_item_remove(*, item: AgendaItem, actor: Any) -> None:
         raise ValidationError({"non_field_errors": _("会议已召开，议程不能删除，只能补充会议记录。")})
     if item.decisions.exists():
         raise ValidationError({"non_field_errors": _("该议题已有决议，不能删除。")})
-    transition_record(
-        obj=meeting, from_status=meeting.status, to_status=meeting.status, actor=actor,
-        reason=_("删除议题：%(t)s") % {"t": item.title}, data={"agenda_item": item.pk},
-    )
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.agenda_item_removed",
+               reason=item.title, data={"agenda_item": item.pk})
     item.delete()
 
 
@@ -496,7 +489,8 @@ def minutes_record(*, meeting: Meeting, actor: Any, minutes: dict[int, str], sum
     if summary is not None:
         meeting.summary = summary
         meeting.save(update_fields=["summary", "updated_at"])
-    transition_record(obj=meeting, from_status=meeting.status, to_status=meeting.status, actor=actor, reason=_("记录会议纪要"), data={"items": sorted(minutes)})
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.minutes_recorded",
+               data={"items": sorted(minutes)})
     return meeting
 
 
@@ -509,7 +503,7 @@ def attendance_record(*, meeting: Meeting, actor: Any, entries: list[dict]) -> l
     meeting = _lock(meeting)
     permissions.require(permissions.can_manage_meeting(actor, meeting))
     _require_editable(meeting)
-    rows = {a.user_id: a for a in meeting.attendance.select_related("user")}
+    rows: dict[Any, Attendance] = {a.user_id: a for a in meeting.attendance.select_related("user")}
     errors: list[str] = []
     changed = []
     for entry in entries:
@@ -536,10 +530,8 @@ def attendance_record(*, meeting: Meeting, actor: Any, entries: list[dict]) -> l
         row.save(update_fields=["status", "proxy_name", "note", "updated_at"])
     meeting.save(update_fields=["updated_at"])
     q = quorum(Meeting.objects.prefetch_related("attendance").select_related("body").get(pk=meeting.pk))
-    transition_record(
-        obj=meeting, from_status=meeting.status, to_status=meeting.status, actor=actor, reason=_("记录出席情况"),
-        data={"present": q["present"], "members": q["members"]},
-    )
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.attendance_recorded",
+               data={"present": q["present"], "members": q["members"]})
     return changed
 
 
@@ -547,14 +539,13 @@ def attendance_record(*, meeting: Meeting, actor: Any, entries: list[dict]) -> l
 def meeting_hold(*, meeting: Meeting, actor: Any) -> Meeting:
     meeting = _lock(meeting)
     permissions.require(permissions.can_manage_meeting(actor, meeting))
-    if not can_move(MEETING_TRANSITIONS, meeting.status, MeetingStatus.HELD) or meeting.status != MeetingStatus.PLANNED:
+    if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError({"non_field_errors": _("只有已计划的会议可以确认召开。")})
     if meeting.starts_at > timezone.now():
         raise ValidationError({"starts_at": _("会议时间尚未到，不能确认召开。")})
-    meeting.status = MeetingStatus.HELD
     meeting.held_at = timezone.now()
-    meeting.save(update_fields=["status", "held_at", "updated_at"])
-    transition_record(obj=meeting, from_status=MeetingStatus.PLANNED, to_status=MeetingStatus.HELD, actor=actor)
+    transition(meeting, MeetingStatus.HELD, table=MEETING_TRANSITIONS, actor=actor, action="meeting.held",
+               fields=("held_at",))
     from qms.notifications import moments
 
     moments.minutes_awaiting_approval(meeting)
@@ -575,7 +566,8 @@ def decision_add(*, meeting: Meeting, actor: Any, text: str, agenda_item: Agenda
         raise ValidationError({"agenda_item": _("议题不属于本次会议。")})
     order = (meeting.decisions.aggregate(m=Max("order"))["m"] or 0) + 1
     decision = Decision.objects.create(meeting=meeting, agenda_item=agenda_item, order=order, text=text.strip())
-    transition_record(obj=meeting, from_status=meeting.status, to_status=meeting.status, actor=actor, reason=_("形成决议"), data={"decision": decision.pk})
+    transition(meeting, None, table=MEETING_TRANSITIONS, actor=actor, action="meeting.decision_made",
+               data={"decision": decision.pk})
     return decision
 
 
@@ -643,6 +635,7 @@ def action_item_create(
     permissions.require(permissions.can_manage_meeting(actor, meeting))
     _require_editable(meeting)
     _validate_action_terms(meeting, department, owner, due_on, title)
+    assert department is not None and due_on is not None  # refused above otherwise
     item = ActionItem.objects.create(
         decision=decision,
         meeting=meeting,
@@ -654,7 +647,8 @@ def action_item_create(
         description=description,
         due_on=due_on,
     )
-    transition_record(obj=item, from_status="", to_status=ActionStatus.OPEN, actor=actor, data={"meeting": meeting.pk})
+    transition(item, None, table=ACTION_TRANSITIONS, actor=actor, action="action_item.opened", created=True,
+               data={"meeting": meeting.pk})
     _open_deadline(item)
     from qms.notifications import moments
 
@@ -689,7 +683,7 @@ def action_item_update(
     item.save()
     if item.status == ActionStatus.OPEN:
         _open_deadline(item)
-    transition_record(obj=item, from_status=item.status, to_status=item.status, actor=actor, reason=_("修改整改事项"))
+    transition(item, None, table=ACTION_TRANSITIONS, actor=actor, action="action_item.updated")
     from qms.notifications import moments
 
     moments.action_assigned(item)  # a new owner is told; the same owner is not told twice (claim per owner)
@@ -713,7 +707,8 @@ def action_evidence_add(*, item: ActionItem, actor: Any, upload: Any) -> ActionE
     )
     evidence.file.save(checked.name, ContentFile(checked.data), save=False)
     evidence.save()
-    transition_record(obj=item, from_status=item.status, to_status=item.status, actor=actor, reason=_("上传佐证材料"), data={"evidence": evidence.pk, "sha256": checked.sha256})
+    transition(item, None, table=ACTION_TRANSITIONS, actor=actor, action="action_item.evidence_added",
+               data={"evidence": evidence.pk, "sha256": checked.sha256})
     return evidence
 
 
@@ -721,19 +716,17 @@ def action_evidence_add(*, item: ActionItem, actor: Any, upload: Any) -> ActionE
 def action_item_mark_done(*, item: ActionItem, actor: Any, evidence_text: str, files: Iterable[Any] = ()) -> ActionItem:
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_mark_done(actor, item))
-    if not can_move(ACTION_TRANSITIONS, item.status, ActionStatus.DONE):
+    if ActionStatus.DONE not in ACTION_TRANSITIONS[item.status]:
         raise ValidationError({"non_field_errors": _("当前状态（%(s)s）不能标记为完成。") % {"s": item.get_status_display()}})
     files = list(files)
     if not (evidence_text or "").strip() and not files and not item.evidence.exists():
         raise ValidationError({"evidence_text": _("请填写落实情况或上传佐证材料。")})
     for f in files:
         action_evidence_add(item=item, actor=actor, upload=f)
-    old = item.status
-    item.status = ActionStatus.DONE
     item.evidence_text = (evidence_text or "").strip()
     item.done_at = timezone.now()
-    item.save(update_fields=["status", "evidence_text", "done_at", "updated_at"])
-    transition_record(obj=item, from_status=old, to_status=item.status, actor=actor, data={"late": item.due_on < timezone.localdate()})
+    transition(item, ActionStatus.DONE, table=ACTION_TRANSITIONS, actor=actor, action="action_item.done",
+               fields=("evidence_text", "done_at"), data={"late": item.due_on < timezone.localdate()})
     deadline_close(obj=item, rule=ACTION_RULE)
     return item
 
@@ -748,15 +741,14 @@ def marked_done_by(obj: Any) -> int | None:
 def action_item_verify(*, item: ActionItem, actor: Any, note: str = "") -> ActionItem:
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("body").get(pk=item.pk)
     permissions.require(permissions.can_verify(actor, item), _("责任人不能核实自己的整改事项；核实由质控办或科室负责人进行。"))
-    if not can_move(ACTION_TRANSITIONS, item.status, ActionStatus.VERIFIED):
+    if ActionStatus.VERIFIED not in ACTION_TRANSITIONS[item.status]:
         raise ValidationError({"non_field_errors": _("只有已完成的整改事项可以核实。")})
     if marked_done_by(item) == actor.pk:
         raise ValidationError({"non_field_errors": [_("标记完成的人不能再核实同一整改事项，请由另一人核实。")]})
-    item.status = ActionStatus.VERIFIED
     item.verified_at = timezone.now()
     item.verified_by = actor
-    item.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
-    transition_record(obj=item, from_status=ActionStatus.DONE, to_status=item.status, actor=actor, reason=note)
+    transition(item, ActionStatus.VERIFIED, table=ACTION_TRANSITIONS, actor=actor, action="action_item.verified",
+               fields=("verified_at", "verified_by"), reason=note)
     return item
 
 
@@ -769,10 +761,9 @@ def action_item_return(*, item: ActionItem, actor: Any, reason: str) -> ActionIt
         raise ValidationError({"non_field_errors": _("只有已完成待核实的整改事项可以退回。")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退回原因。")})
-    item.status = ActionStatus.OPEN
     item.done_at = None
-    item.save(update_fields=["status", "done_at", "updated_at"])
-    transition_record(obj=item, from_status=ActionStatus.DONE, to_status=ActionStatus.OPEN, actor=actor, reason=reason)
+    transition(item, ActionStatus.OPEN, table=ACTION_TRANSITIONS, actor=actor, action="action_item.returned",
+               fields=("done_at",), reason=reason)
     _open_deadline(item)
     return item
 
@@ -837,12 +828,10 @@ def meeting_approve(*, meeting: Meeting, actor: Any) -> MinutesVersion:
         raise ValidationError({"chair": chair_error})
     now = timezone.now()
     version = meeting.minutes_version + 1
-    meeting.status = MeetingStatus.APPROVED
     meeting.minutes_version = version
     meeting.approved_at = now
     meeting.approved_by = actor
-    meeting.save(update_fields=["status", "minutes_version", "approved_at", "approved_by", "updated_at"])
-    full.status, full.minutes_version, full.approved_at, full.approved_by = meeting.status, version, now, actor
+    full.status, full.minutes_version, full.approved_at, full.approved_by = MeetingStatus.APPROVED, version, now, actor
     pdf = render_minutes_pdf(full, quorum_info=q)
     last = meeting.minutes_versions.order_by("-version").first()
     correction = _pending_correction_reason(meeting) if last is not None else ""
@@ -857,8 +846,9 @@ def meeting_approve(*, meeting: Meeting, actor: Any) -> MinutesVersion:
     )
     mv.pdf.save(f"v{version}.pdf", ContentFile(pdf), save=False)
     mv.save()
-    transition_record(
-        obj=meeting, from_status=MeetingStatus.HELD, to_status=MeetingStatus.APPROVED, actor=actor,
+    transition(
+        meeting, MeetingStatus.APPROVED, table=MEETING_TRANSITIONS, actor=actor, action="meeting.approved",
+        fields=("minutes_version", "approved_at", "approved_by"),
         data={"version": version, "checksum": mv.checksum, "present": q["present"], "members": q["members"]},
     )
     return mv
@@ -886,7 +876,6 @@ def meeting_correction_open(*, meeting: Meeting, actor: Any, reason: str) -> Mee
         raise ValidationError({"non_field_errors": _("只有已批准的会议纪要需要发起更正。")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写更正原因。")})
-    meeting.status = MeetingStatus.HELD
-    meeting.save(update_fields=["status", "updated_at"])
-    transition_record(obj=meeting, from_status=MeetingStatus.APPROVED, to_status=MeetingStatus.HELD, actor=actor, reason=reason.strip())
+    transition(meeting, MeetingStatus.HELD, table=MEETING_TRANSITIONS, actor=actor, action="meeting.correction_opened",
+               reason=reason.strip())
     return meeting

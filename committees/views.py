@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -404,7 +405,7 @@ def action_item_list(request: HttpRequest) -> HttpResponse:
     if status in ActionStatus.values:
         qs = qs.filter(status=status)
     if request.GET.get("mine"):
-        qs = qs.filter(owner=request.user)
+        qs = qs.filter(owner_id=request.user.pk)
     today = timezone.localdate()
     if request.GET.get("overdue"):
         qs = qs.filter(status=ActionStatus.OPEN, due_on__lt=today)
@@ -494,7 +495,7 @@ def action_item_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
     item = selectors.action_item_detail(request.user, pk)
     evidence = get_object_or_404(ActionEvidence, pk=evidence_id, action_item=item)
     return download_response(evidence.file, name=evidence.original_name, content_type=evidence.content_type)

@@ -3,6 +3,7 @@ in every state, with reviews due and lapsed, emergency uses and HIS-reported pro
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -11,7 +12,7 @@ from credentialing import services
 from credentialing.models import Privilege, PrivilegeItem
 from staff.models import Staff
 
-H001_ITEMS = [
+H001_ITEMS: list[tuple[str, str, str, int | None, str, int, bool, bool, dict[str, Any]]] = [
     # code, name, category, grade, min title, months, restricted, new, extra
     ("S4-PCI", "经皮冠状动脉介入治疗（PCI）", "surgery", 4, "associate_senior", 12, False, False, {}),
     ("S4-RFCA", "心律失常射频消融术", "surgery", 4, "associate_senior", 12, False, False, {}),

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credentialing.workflow import ReviewOutcome
+
+if TYPE_CHECKING:
+    from credentialing.models import PrivilegeItem
+    from staff.models import Staff
 
 # An <input type="date"> only takes ISO dates: without the format, zh-hans renders 2026/12/03, which the browser
 # drops, so the field would be submitted empty.
@@ -12,8 +18,8 @@ TEXT = forms.Textarea(attrs={"rows": 2, "class": "form-control"})
 
 
 class ApplyForm(forms.Form):
-    staff = forms.ModelChoiceField(queryset=None, label=_("人员"), widget=forms.Select(attrs={"class": "form-select"}))
-    item = forms.ModelChoiceField(queryset=None, label=_("授权项目"), widget=forms.Select(attrs={"class": "form-select"}))
+    staff: forms.ModelChoiceField[Staff] = forms.ModelChoiceField(queryset=None, label=_("人员"), widget=forms.Select(attrs={"class": "form-select"}))
+    item: forms.ModelChoiceField[PrivilegeItem] = forms.ModelChoiceField(queryset=None, label=_("授权项目"), widget=forms.Select(attrs={"class": "form-select"}))
     valid_from = forms.DateField(label=_("授权起始日"), widget=DATE)
     valid_until = forms.DateField(label=_("授权截止日"), widget=DATE)
     basis = forms.CharField(label=_("申请依据（培训考核、既往例数等）"), widget=TEXT)
@@ -21,8 +27,8 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, staff_qs=None, item_qs=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_qs
-        self.fields["item"].queryset = item_qs
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff_qs
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = item_qs
 
 
 class NoteForm(forms.Form):

@@ -331,10 +331,10 @@ def _notify_step(p: Privilege) -> None:
     step = p.current_step
     if step is None:
         return
-    if step == ApprovalStep.DEPARTMENT and p.staff.department_id and p.staff.department.head_id:
-        recipients = [p.staff.department.head_id]
-    elif step == ApprovalStep.COMMITTEE and getattr(getattr(p.institution, "committee", None), "chair_id", None):
-        recipients = [p.institution.committee.chair_id]
+    if step == ApprovalStep.DEPARTMENT and p.staff.department is not None and (head_id := p.staff.department.head_id):
+        recipients = [head_id]
+    elif step == ApprovalStep.COMMITTEE and (chair_id := getattr(getattr(p.institution, "committee", None), "chair_id", None)):
+        recipients = [chair_id]
     else:
         ma = medical_affairs(p.institution)
         recipients = [ma.head_id] if ma and ma.head_id else []

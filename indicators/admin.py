@@ -11,7 +11,7 @@ class RevisionInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["version", "changed_by", "changed_at", "reason", "definition"]
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -23,7 +23,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "updated_at"]
     inlines = [RevisionInline]
 
-    def save_model(self, request: HttpRequest, obj: Indicator, form, change: bool) -> None:  # noqa: ANN001
+    def save_model(self, request: HttpRequest, obj: Indicator, form, change: bool) -> None:
         if not change:
             super().save_model(request, obj, form, change)
             services.indicator_update(indicator=obj, actor=request.user, reason="新增")
@@ -33,7 +33,7 @@ class IndicatorAdmin(admin.ModelAdmin):
         fresh = Indicator.objects.get(pk=obj.pk)
         services.indicator_update(indicator=fresh, actor=request.user, reason="管理后台修改", **changes)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -48,10 +48,10 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -65,7 +65,7 @@ class MonthlyReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 

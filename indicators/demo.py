@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -44,7 +45,7 @@ def _numbers(rng: random.Random, code: str, ind: Indicator, den: int, p: float) 
     return min(max(num, 0), den), den
 
 
-def _values(ctx, indicators: dict[str, Indicator], now: dt.datetime) -> list[IndicatorValue]:  # noqa: ANN001
+def _values(ctx, indicators: dict[str, Indicator], now: dt.datetime) -> list[IndicatorValue]:
     last = _last_month()
     rows: list[IndicatorValue] = []
     qc = ctx.users.get("qc_office")
@@ -92,14 +93,14 @@ def _values(ctx, indicators: dict[str, Indicator], now: dt.datetime) -> list[Ind
     return rows
 
 
-TEXTS = {
+TEXTS: dict[str, Any] = {
     "self_check": "本月抽查运行病历30份、出院病历20份，核心制度落实情况总体良好；危急值处置记录均在6小时内完成。",
     "problems": "2份病历入院记录超过24小时完成；1例I类切口手术预防用抗菌药物时机不规范。",
     "measures": "科室质控小组于每周三晨会通报；责任医师限期整改，病历质控员每周复查；下月重点抽查手术病历。",
 }
 
 
-def _reports(ctx) -> None:  # noqa: ANN001
+def _reports(ctx) -> None:
     """H001's business departments: six months of reports in various states; H002: last month's."""
     last = _last_month()
     qc = ctx.users["qc_office"]
@@ -145,7 +146,7 @@ def _reports(ctx) -> None:  # noqa: ANN001
     )
 
 
-def seed(ctx) -> None:  # noqa: ANN001
+def seed(ctx) -> None:
     if IndicatorValue.objects.filter(source=IndicatorValue.Source.DEMO).exists():
         ctx.log.append("indicators: already seeded")
         return

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +15,10 @@ class ValueForm(forms.Form):
     numerator = forms.CharField(label=_("分子"), max_length=20)
     denominator = forms.CharField(label=_("分母"), max_length=20, required=False)
 
-    def __init__(self, *args, indicators, departments, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, indicators, departments, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = indicators
-        self.fields["department"].choices = [("", _("全院"))] + [(d.code, d.name) for d in departments]
+        cast(forms.ModelChoiceField, self.fields["indicator"]).queryset = indicators
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", _("全院"))] + [(d.code, d.name) for d in departments]
         for f in self.fields.values():
             f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
 
@@ -26,7 +28,7 @@ class ReportForm(forms.Form):
     problems = forms.CharField(label=_("存在问题"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     measures = forms.CharField(label=_("改进措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, indicators, initial_values=None, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, indicators, initial_values=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         initial_values = initial_values or {}

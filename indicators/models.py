@@ -276,6 +276,9 @@ class MonthlyReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
+
     class Meta:
         verbose_name = _("科室月度质控报告")
         verbose_name_plural = _("科室月度质控报告")

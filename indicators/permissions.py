@@ -8,7 +8,7 @@ DEPARTMENT_WRITERS = {Membership.Role.DEPARTMENT_HEAD, Membership.Role.CONTROLLE
 HOSPITAL_WRITERS = {Membership.Role.QUALITY_OFFICE, Membership.Role.HIS}
 
 
-def _roles_at(user, institution_id: int, department_id: int | None = None) -> set[str]:  # noqa: ANN001
+def _roles_at(user, institution_id: int, department_id: int | None = None) -> set[str]:
     cache = getattr(user, "_qms_ind_roles", None)
     if cache is None:
         cache = list(
@@ -24,7 +24,7 @@ def _roles_at(user, institution_id: int, department_id: int | None = None) -> se
     }
 
 
-def can_enter_value(user, institution_id: int, department_id: int | None) -> bool:  # noqa: ANN001
+def can_enter_value(user, institution_id: int, department_id: int | None) -> bool:
     """The quality office or the hospital's HIS for any place in the hospital; a department's head or
     quality controller for that department's values."""
     if get_scope(user).superuser:
@@ -34,17 +34,17 @@ def can_enter_value(user, institution_id: int, department_id: int | None) -> boo
     return department_id is not None and bool(_roles_at(user, institution_id, department_id) & DEPARTMENT_WRITERS)
 
 
-def can_edit_report(user, report) -> bool:  # noqa: ANN001
+def can_edit_report(user, report) -> bool:
     if get_scope(user).superuser:
         return True
     return bool(_roles_at(user, report.institution_id, report.department_id) & DEPARTMENT_WRITERS)
 
 
-def can_review_report(user, report) -> bool:  # noqa: ANN001
+def can_review_report(user, report) -> bool:
     if get_scope(user).superuser:
         return True
     return Membership.Role.QUALITY_OFFICE in _roles_at(user, report.institution_id)
 
 
-def is_quality_office(user, institution_id: int) -> bool:  # noqa: ANN001
+def is_quality_office(user, institution_id: int) -> bool:
     return get_scope(user).superuser or Membership.Role.QUALITY_OFFICE in _roles_at(user, institution_id)

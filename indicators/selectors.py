@@ -9,7 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.urls import reverse
 
 from indicators.analysis import Point, attainment, change, compute_rate, control_chart, light
@@ -21,16 +21,12 @@ from organizations.selectors import get_scope, scope_q, visible_departments, vis
 WINDOW = 24  # months shown on a run chart and used for the control limits
 
 
-def visible_values(user) -> QuerySet[IndicatorValue]:  # noqa: ANN001
+def visible_values(user) -> QuerySet[IndicatorValue]:
     """Hospital-wide users: their hospital's values; department users: their departments' values;
     officials: the hospitals under them."""
     return IndicatorValue.objects.filter(scope_q(user)).select_related(
         "indicator", "institution", "department", "entered_by"
     )
-
-
-def visible_reports(user) -> QuerySet[MonthlyReport]:  # noqa: ANN001
-    return MonthlyReport.objects.filter(scope_q(user)).select_related("institution", "department", "submitted_by")
 
 
 def catalogue(*, include_counts: bool = False) -> QuerySet[Indicator]:
@@ -40,7 +36,7 @@ def catalogue(*, include_counts: bool = False) -> QuerySet[Indicator]:
     return qs.order_by("order", "code")
 
 
-def can_see_hospital_level(user, institution_id: int) -> bool:  # noqa: ANN001
+def can_see_hospital_level(user, institution_id: int) -> bool:
     scope = get_scope(user)
     return scope.superuser or institution_id in scope.institution_ids or institution_id in scope.official_institution_ids
 
@@ -217,7 +213,7 @@ def revisions(*, institution_id: int, indicator: Indicator, department_id: int |
     return list(qs.select_related("entered_by").order_by("-period", "-revision")[:200])
 
 
-def authority_table(*, user, year: int, month: int) -> list[dict]:  # noqa: ANN001
+def authority_table(*, user, year: int, month: int) -> list[dict]:
     """Authority-level indicators (ZB02, ZB07) over the hospitals in the official's reach, by grade."""
     period = dt.date(year, month, 1)
     inds = [i for i in catalogue() if i.level == Indicator.Level.AUTHORITY]
@@ -279,7 +275,7 @@ def agenda_items(*, institution: Institution, department: Department | None, sin
 
 
 # -------------------------------------------------------------------------------------------- reports
-def report_grid(*, user, institution: Institution, periods: list[dt.date]) -> list[dict]:  # noqa: ANN001
+def report_grid(*, user, institution: Institution, periods: list[dt.date]) -> list[dict]:
     """Departments × months with each report's state (missing = not started). Two queries."""
     departments = list(
         visible_departments(user).filter(institution=institution, kind="business", is_active=True).order_by("code")
@@ -293,17 +289,10 @@ def report_grid(*, user, institution: Institution, periods: list[dt.date]) -> li
     return [{"department": d, "cells": [(p, reports.get((d.pk, p))) for p in periods]} for d in departments]
 
 
-def department_choices(user, institution: Institution) -> list[Department]:  # noqa: ANN001
+def department_choices(user, institution: Institution) -> list[Department]:
     return list(
         visible_departments(user).filter(institution=institution, kind="business", is_active=True).order_by("code")
     )
-
-
-def own_departments(user) -> list[Department]:  # noqa: ANN001
-    scope = get_scope(user)
-    if not scope.department_ids:
-        return []
-    return list(Department.objects.filter(Q(id__in=scope.department_ids)).select_related("institution"))
 
 
 # -------------------------------------------------------------------------------------------- issue 21 phases

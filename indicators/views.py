@@ -48,6 +48,7 @@ def _place(request: HttpRequest) -> Place:
     scope = get_scope(request.user)
     institutions = visible_institutions(request.user)
     code = request.GET.get("institution")
+    institution: Institution | None
     if code:
         institution = get_object_or_404(institutions, code=code)
     else:
@@ -201,8 +202,8 @@ def _hospital_writer_place(request: HttpRequest) -> Place:
 def import_template(request: HttpRequest) -> HttpResponse:
     place = _place(request)
     inds = selectors.catalogue(include_counts=True).exclude(source=Indicator.Source.COMPUTED)
-    inds = [i for i in inds if place.institution.grade_level in i.grade_list]
-    data = excel.template_workbook(indicators=inds, institution_code=place.institution.code,
+    applicable = [i for i in inds if place.institution.grade_level in i.grade_list]
+    data = excel.template_workbook(indicators=applicable, institution_code=place.institution.code,
                                    department_codes=[], period=f"{place.period:%Y-%m}")
     return _xlsx(data, f"indicator-template-{place.institution.code}.xlsx")
 

@@ -36,7 +36,7 @@ ACTIONS = {
     "monthly_report.accepted": _("审核通过"),
 }
 
-BADGE = {
+BADGE: dict[str, str] = {
     S.NOT_STARTED: "secondary",
     S.DRAFT: "info",
     S.SUBMITTED: "primary",

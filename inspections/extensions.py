@@ -51,7 +51,7 @@ def agenda_items(*, institution: Any, department: Any, since: Any, until: dt.dat
         out.append({
             "kind": "rectification_overdue",
             "title": _("整改逾期：%(dept)s，期限 %(due)s（已逾期 %(days)s 天）") % {
-                "dept": rect.department.name if rect.department_id else institution.name,
+                "dept": rect.department.name if rect.department is not None else institution.name,
                 "due": rect.due_on.isoformat(), "days": (today - rect.due_on).days},
             "detail": rect.problem[:300],
             "url": reverse("rectifications:detail", args=[rect.pk]),

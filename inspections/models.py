@@ -72,7 +72,7 @@ class Checklist(models.Model):
 
     @property
     def area_label(self) -> str:
-        return self.core_system.name if self.core_system_id else str(self.get_area_display())
+        return self.core_system.name if self.core_system is not None else str(self.get_area_display())
 
 
 class ChecklistVersion(models.Model):
@@ -102,6 +102,10 @@ class ChecklistItem(models.Model):
     )
     rule = models.CharField(_("扣分标准"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    posted: str
+    posted_finding: str
 
     class Meta:
         verbose_name = _("检查条目")
@@ -149,6 +153,10 @@ class PlannedCheck(models.Model):
     cancelled = models.BooleanField(_("已取消"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
+    state: str
 
     class Meta:
         verbose_name = _("计划检查")

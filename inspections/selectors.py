@@ -84,25 +84,26 @@ def coverage(*, user: Any, institution: Any, year: int, today: dt.date | None = 
         visible_departments(user).filter(institution=institution, kind=Department.Kind.BUSINESS, is_active=True).order_by("code")
     )
     dept_ids = [d.pk for d in departments]
-    done = defaultdict(int)
+    done: defaultdict[tuple[int | str, int], int] = defaultdict(int)
     for row in (
         Inspection.objects.filter(institution=institution, inspected_on__year=year, status=Status.COMPLETED, department_id__in=dept_ids)
         .values("checklist__core_system_id", "checklist__area", "department_id").annotate(n=Count("id"))
     ):
         done[(row["checklist__core_system_id"] or row["checklist__area"], row["department_id"])] += row["n"]
-    owed, overdue = defaultdict(int), defaultdict(int)
-    for row in PlannedCheck.objects.filter(
+    owed: defaultdict[tuple[int | str, int], int] = defaultdict(int)
+    overdue: defaultdict[tuple[int | str, int], int] = defaultdict(int)
+    for planned in PlannedCheck.objects.filter(
         institution=institution, year=year, cancelled=False, department_id__in=dept_ids
     ).filter(Q(inspection__isnull=True) | Q(inspection__status=Status.OPEN)).values(
         "checklist__core_system_id", "checklist__area", "department_id", "due_on"
     ):
-        key = (row["checklist__core_system_id"] or row["checklist__area"], row["department_id"])
+        key = (planned["checklist__core_system_id"] or planned["checklist__area"], planned["department_id"])
         owed[key] += 1
-        if row["due_on"] < today:
+        if planned["due_on"] < today:
             overdue[key] += 1
     from inspections.models import Area
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cs in core_systems():
         rows.append({"label": cs.name, "key": cs.pk})
     for value, label in Area.choices:
@@ -292,13 +293,9 @@ def oversight(*, user: Any, today: dt.date | None = None) -> list[dict]:
         overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
         long_overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today - dt.timedelta(days=30))),
         reopened=Count("id", filter=Q(reopen_count__gt=0)),
-        repeats=Count("id", filter=Q(repeat_of__isnull=False)),
+        repeats=Count("id", filter=Q(repeat_of__isnull=False)),  # type: ignore[no-redef]  # a values() row key; Django allows it
     ).order_by("-overdue", "institution__code")
-    out = []
-    for r in rows:
-        r["flag"] = r["long_overdue"] > 0
-        out.append(r)
-    return out
+    return [{**r, "flag": r["long_overdue"] > 0} for r in rows]
 
 
 # -------------------------------------------------------------------------------------------- record quality

@@ -184,10 +184,10 @@ def checklist_revise(*, checklist: Checklist, items: Any, actor: Any, name: str 
     cleaned = clean_items(items)
     with transaction.atomic():
         checklist = Checklist.objects.select_for_update().get(pk=checklist.pk)
-        current = list(checklist.current.items.values("code", "text", "points", "rule")) if checklist.current_id else []
+        current = list(checklist.current.items.values("code", "text", "points", "rule")) if checklist.current is not None else []
         if name.strip():
             checklist.name = name.strip()[:100]
-        if current == cleaned:
+        if current == cleaned and checklist.current is not None:
             checklist.save(update_fields=["name", "updated_at"])
             return checklist.current
         version = _write_version(checklist, cleaned, actor, note)
@@ -219,7 +219,9 @@ def checklists_import(*, institution: Any, data: bytes, actor: Any) -> dict:
         return {"created": [], "revised": [], "unchanged": [], "errors": errors}
     for p in parsed:  # already checked row by row: this only turns the points into Decimals
         p["items"] = clean_items(p["items"])
-    created, revised, unchanged = [], [], []
+    created: list[str] = []
+    revised: list[str] = []
+    unchanged: list[str] = []
     with transaction.atomic():
         for p in parsed:
             if p["code"] in existing:
@@ -341,6 +343,7 @@ def inspection_create(
             )
             planned = open_lines.filter(month=inspected_on.month).first() or open_lines.order_by("due_on").first()
         version = checklist.current
+        assert version is not None  # checklist_create writes the first version
         insp = Inspection.objects.create(
             institution=institution, department=department, checklist=checklist, version=version, kind=kind,
             tier=tier, inspected_on=inspected_on, inspector=inspector or _actor(actor), created_by=_actor(actor),
@@ -476,6 +479,7 @@ def inspection_complete(*, inspection: Inspection, actor: Any, due_on: dt.date |
         label = _("%(checklist)s（%(tier)s，%(date)s）") % {
             "checklist": insp.checklist.name, "tier": insp.get_tier_display(), "date": insp.inspected_on.isoformat()}
         for r in findings:
+            assert due_on is not None  # refused above when there are findings
             cases = "；".join(r.cases)
             problem = _("【%(code)s】%(text)s——%(finding)s（扣 %(d)s 分%(cases)s）") % {
                 "code": r.item.code, "text": r.item.text, "finding": r.finding, "d": r.deducted.normalize(),
@@ -577,6 +581,7 @@ def record_review_create(
             errors["deductions"] = [_("本院尚无病历质量评价检查表。")]
         else:
             version = checklist.current
+            assert version is not None  # checklist_create writes the first version
             items = {i.code: i for i in version.items.all()}
             msgs: list[str] = []
             for n, raw in enumerate(deductions if isinstance(deductions, list) else [None], start=1):

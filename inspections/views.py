@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +32,7 @@ from inspections.forms import (
     ThresholdForm,
     month_param,
 )
-from inspections.models import ChecklistItem, InspectionPhoto, InspectionResult, Tier
+from inspections.models import Checklist, ChecklistItem, InspectionPhoto, InspectionResult, Tier
 from inspections.workflow import Status
 from organizations.models import Department, Membership
 from organizations.selectors import get_scope, visible_departments, visible_institutions
@@ -95,6 +95,7 @@ def _start_choices(request: HttpRequest, inst: Any) -> tuple[Any, Any]:
     checklists = selectors.visible_checklists(request.user).filter(institution=inst, is_active=True, for_records=False).order_by("code")
     departments = visible_departments(request.user).filter(institution=inst, kind=Department.Kind.BUSINESS, is_active=True).order_by("code")
     if not permissions.is_office(request.user, inst.pk):
+        assert request.user.is_authenticated  # the views calling this are login_required
         departments = departments.filter(pk__in=Membership.objects.filter(
             user=request.user, is_active=True, role__in=permissions.GROUP_ROLES).values("department_id"))
     return checklists, departments
@@ -276,7 +277,7 @@ def checklist_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         head.fields["code"].disabled = True
         for f in ("area", "core_system", "for_records"):
             head.fields[f].disabled = True
-        current = [{"code": i.code, "text": i.text, "points": i.points.normalize(), "rule": i.rule} for i in checklist.current.items.all()]
+        current = [{"code": i.code, "text": i.text, "points": i.points.normalize(), "rule": i.rule} for i in (checklist.current.items.all() if checklist.current is not None else [])]
     else:
         head = ChecklistHeadForm(request.POST or None)
         current = []
@@ -318,7 +319,8 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def checklist_export(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         checklist = get_object_or_404(selectors.visible_checklists(request.user), pk=pk)
-        qs, name = [checklist], f"checklist-{checklist.code}.xlsx"
+        qs: list[Checklist] | QuerySet[Checklist] = [checklist]
+        name = f"checklist-{checklist.code}.xlsx"
     else:
         inst = _institution(request)
         qs = selectors.visible_checklists(request.user).filter(institution=inst, is_active=True).prefetch_related("current__items").order_by("code")
@@ -386,7 +388,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.visible_planned(request.user).filter(institution=inst, year=year, cancelled=False).order_by("month", "due_on", "checklist__code", "department__code"))
     months: dict[int, list] = {}
     for r in rows:
-        r.state = ("done" if r.inspection_id and r.inspection.status == Status.COMPLETED else
+        r.state = ("done" if r.inspection is not None and r.inspection.status == Status.COMPLETED else
                    "overdue" if r.due_on < today else "in_progress" if r.inspection_id else "planned")
         months.setdefault(r.month, []).append(r)
     return render(request, "inspections/plan.html", _base(
@@ -482,7 +484,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     departments = visible_departments(request.user).filter(institution=inst, kind=Department.Kind.BUSINESS).order_by("code")
     form = RecordReviewForm(request.POST or None, departments=departments)
     checklist = selectors.visible_checklists(request.user).filter(institution=inst, for_records=True, is_active=True).first()
-    items = list(checklist.current.items.all()) if checklist else []
+    items = list(checklist.current.items.all()) if checklist and checklist.current is not None else []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         deductions = []

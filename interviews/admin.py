@@ -5,13 +5,13 @@ from interviews.models import HalfYearSummary, Interview, InterviewDocument, Par
 
 
 class NoDelete(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # noqa: ANN001, ANN201
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_change_permission(self, request, obj=None):
         return False  # every change goes through the workflow's services
 
 

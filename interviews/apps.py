@@ -21,6 +21,11 @@ class InterviewsConfig(AppConfig):
         register_home_panel(home_panel, order=40)
         register_agenda_source(agenda_items)
         register_calendar_hook(interview_dates_recompute)
+        from interviews.workflow import ACTIONS
+        from qms.core.workflow import register_actions
+
+        register_actions(ACTIONS)
+
         from interviews.extensions import open_counts
         from qms.extensions import AuthorityCount, register_authority_count
 

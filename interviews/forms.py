@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from interviews.models import InterviewDocument
 from interviews.workflow import Ground, ProblemScale
+
+if TYPE_CHECKING:
+    from organizations.models import Institution
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")  # ISO: what <input type=date> needs
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M")
@@ -20,7 +23,7 @@ MEASURE_ROWS = 5
 
 
 class TriggerForm(forms.Form):
-    institution = forms.ModelChoiceField(queryset=None, label=_("约谈医疗机构"),
+    institution: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(queryset=None, label=_("约谈医疗机构"),
                                          widget=forms.Select(attrs={"class": "form-select"}))
     trigger_ground = forms.TypedChoiceField(choices=Ground.choices, coerce=int, label=_("约谈情形（第四十五条）"),
                                             widget=forms.Select(attrs={"class": "form-select"}))
@@ -30,8 +33,8 @@ class TriggerForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: Any, allow_internal: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions
-        self.fields["institution"].label_from_instance = lambda i: f"{i.code} {i.name}"
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions
+        cast(forms.ModelChoiceField, self.fields["institution"]).label_from_instance = lambda i: f"{i.code} {i.name}"  # type: ignore[method-assign,assignment]  # Django allows a per-field label callable
         if not allow_internal:
             del self.fields["internal"]
         self.initial.setdefault("trigger_date", timezone.localdate())
@@ -150,7 +153,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, v) for k, v in InterviewDocument.Kind.choices if k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, v) for k, v in InterviewDocument.Kind.choices if k in kinds]
 
 
 class VerifyForm(forms.Form):

@@ -135,6 +135,14 @@ class Interview(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    next_label: str
+    next_date: dt.date | None
+    next_confirmed: bool
+    late: list[str]
+    visible: bool
+    _caller: Interview | None  # the caller's instance a locked step writes back to (services._locked)
+
     class Meta:
         verbose_name = _("约谈")
         verbose_name_plural = _("约谈")

@@ -18,9 +18,19 @@ from django.utils.translation import gettext as _
 from interviews import deadlines as dl
 from interviews.models import HalfYearSummary, Interview, InterviewDocument, Participant, RectificationMeasure
 from interviews.permissions import can_approve, is_organiser_side, is_subject_side
-from interviews.workflow import BEFORE_HELD, OPEN_STATUSES, STEPS, Ground, ProblemScale, Status, Verification
+from interviews.workflow import (
+    BEFORE_HELD,
+    OPEN_STATUSES,
+    STEPS,
+    TRANSITIONS,
+    Ground,
+    ProblemScale,
+    Status,
+    Verification,
+)
 from organizations.models import Authority
 from qms.core.services import deadline_close, deadline_open, transition_record
+from qms.core.workflow import transition
 from qms.pdf import checksum
 
 HOLD_WORKDAYS = dl.HOLD_WORKDAYS
@@ -78,11 +88,17 @@ def _lock(interview: Interview) -> Interview:
 def _save(interview: Interview, *fields: str) -> None:
     """Save only the step's fields; the caller's instance then shows what was saved (it is not written)."""
     interview.save(update_fields=[*fields, "updated_at"])
+    _sync(interview, *fields)
+
+
+def _sync(interview: Interview, *fields: str) -> None:
+    """The caller's instance shows what the step saved (through transition() or _save)."""
     caller = getattr(interview, "_caller", None)
     if caller is None:
         return
     for name in (*fields, "updated_at"):
         field = Interview._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a step saves the interview's own columns
         setattr(caller, field.attname, getattr(interview, field.attname))
         if field.is_relation:
             setattr(caller, name, getattr(interview, name))
@@ -98,24 +114,6 @@ def _check_reconciled(interview: Interview) -> None:
         raise ValidationError(
             _("约谈依据的不良事件已被质控办定为G级以下，须先决定继续或撤销该约谈并写明理由（第四十五条（三））。")
         )
-
-
-def _move(interview: Interview, to_status: str, actor: Any, *, reason: str = "", data: dict | None = None) -> None:
-    from_status = interview.status
-    interview.status = to_status
-    transition_record(obj=interview, from_status=from_status, to_status=to_status, actor=actor, reason=reason, data=data)
-
-
-def _record(interview: Interview, step: str, actor: Any, data: dict | None = None, reason: str = "") -> None:
-    """A record step that leaves the status as it is still goes in the history."""
-    transition_record(
-        obj=interview, from_status=interview.status, to_status=interview.status, actor=actor, reason=reason,
-        data={"step": step, **(data or {})},
-    )
-
-
-def _authority_of(interview: Interview) -> Authority | None:
-    return interview.organiser
 
 
 @transaction.atomic
@@ -176,8 +174,8 @@ def interview_trigger(
         authority=interview.organiser,
         url=_url(interview),
     )
-    transition_record(
-        obj=interview, from_status="", to_status=Status.TRIGGERED, actor=actor,
+    transition(
+        interview, None, table=TRANSITIONS, actor=actor, action="interview.triggered", created=True,
         data={"ground": ground, "hold_by": hold.date.isoformat(), "confirmed": hold.confirmed},
     )
     if adverse_events:
@@ -225,8 +223,10 @@ def interview_approve(*, interview: Interview, actor: Any, approved_on: datetime
     interview.approved_by = actor
     interview.approved_at = timezone.now()
     interview.approved_on = approved_on
-    _move(interview, Status.APPROVED, actor, data={"approved_on": approved_on.isoformat()})
-    _save(interview, "status", "approved_by", "approved_at", "approved_on")
+    fields = ("approved_by", "approved_at", "approved_on")
+    transition(interview, Status.APPROVED, table=TRANSITIONS, actor=actor, action="interview.approved",
+               data={"approved_on": approved_on.isoformat()}, fields=fields)
+    _sync(interview, "status", *fields)
     return interview
 
 
@@ -263,7 +263,7 @@ def interview_investigate(
         ]})
     _save(interview, "investigation_experts", "investigation_findings", "cause_analysis", "improvement_proposals",
           "investigated_on")
-    _record(interview, "investigate", actor)
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.investigated", data={"step": "investigate"})
     return interview
 
 
@@ -319,12 +319,15 @@ def interview_notify(
         "notified_on": notified_on.isoformat(), "scheduled_at": scheduled_at.isoformat(), "location": interview.location,
         "earliest": earliest.date.isoformat(), "confirmed": earliest.confirmed,
     }
+    fields = ("notified_on", "scheduled_at", "location", "notice_content", "earliest_hold_on",
+              "earliest_hold_on_confirmed")
     if renotice:
-        _record(interview, "renotify", actor, data)
+        transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.renotified",
+                   data={"step": "renotify", **data}, fields=fields)
     else:
-        _move(interview, Status.NOTIFIED, actor, data=data)
-    _save(interview, "status", "notified_on", "scheduled_at", "location", "notice_content", "earliest_hold_on",
-          "earliest_hold_on_confirmed")
+        transition(interview, Status.NOTIFIED, table=TRANSITIONS, actor=actor, action="interview.notified",
+                   data=data, fields=fields)
+    _sync(interview, "status", *fields)
     return interview
 
 
@@ -474,13 +477,14 @@ def interview_hold(
         "interviewers": [p["name"] for p in iv], "interviewees": [p["name"] for p in ie],
         "form_signed": bool(form_signed), "form_unsigned_reason": interview.record_form_unsigned_reason,
     }
-    _move(interview, Status.HELD, actor, data=data)
+    fields = ("held_at", "record", "record_introductions", "record_reasons", "record_explanation",
+              "record_requirements", "record_form_signed", "record_form_unsigned_reason", "problem_scale",
+              "rectification_deadline", "rectification_deadline_limit", "rectification_report_due",
+              "rectification_report_due_confirmed", "upward_report_due", "upward_report_due_confirmed")
+    transition(interview, Status.HELD, table=TRANSITIONS, actor=actor, action="interview.held", data=data, fields=fields)
     # Art. 49: rectification starts as soon as the interview ends.
-    _move(interview, Status.RECTIFYING, actor)
-    _save(interview, "status", "held_at", "record", "record_introductions", "record_reasons", "record_explanation",
-          "record_requirements", "record_form_signed", "record_form_unsigned_reason", "problem_scale",
-          "rectification_deadline", "rectification_deadline_limit", "rectification_report_due",
-          "rectification_report_due_confirmed", "upward_report_due", "upward_report_due_confirmed")
+    transition(interview, Status.RECTIFYING, table=TRANSITIONS, actor=actor, action="interview.rectification_started")
+    _sync(interview, "status", *fields)
 
     deadline_close(obj=interview, rule=_rule(interview, "hold_by"))
     inst = interview.institution
@@ -567,7 +571,8 @@ def interview_document_add(
     doc.file.save(f"{interview.pk}-{kind}-{doc.checksum[:12]}{checked.extension}", ContentFile(checked.data),
                   save=False)
     doc.save()
-    _record(interview, f"upload:{kind}", actor, {"document": doc.pk, "name": name, "checksum": doc.checksum, "note": note})
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.document_uploaded",
+               data={"step": f"upload:{kind}", "document": doc.pk, "name": name, "checksum": doc.checksum, "note": note})
     if kind == InterviewDocument.Kind.SIGNED_FORM:
         # Art. 47 (五): the interviewee's signature is on record once the signed form is archived.
         locked = _lock(interview)
@@ -576,7 +581,8 @@ def interview_document_add(
         locked.record_form_signed = True
         locked.record_form_unsigned_reason = ""
         _save(locked, "record_form_signed", "record_form_unsigned_reason")
-        _record(locked, "form_signed", actor, {"document": doc.pk})
+        transition(locked, None, table=TRANSITIONS, actor=actor, action="interview.form_signed",
+                   data={"step": "form_signed", "document": doc.pk})
     else:
         Interview.objects.filter(pk=interview.pk).update(updated_at=timezone.now())
     return doc
@@ -613,6 +619,8 @@ def interview_plan(*, interview: Interview, actor: Any, measures: list[dict]) ->
                 _("第%(i)d项：整改时限 %(d)s 晚于约谈确定的整改期限 %(r)s（第四十七条（四）、第四十九条）。")
                 % {"i": i, "d": deadline, "r": interview.rectification_deadline}
             )
+        if not isinstance(deadline, datetime.date):
+            continue  # refused above: no line without its deadline
         rows.append(RectificationMeasure(
             interview=interview, measure=text, department=dept, department_name=dept_name[:100],
             responsible=str(m.get("responsible", "")).strip()[:50], deadline=deadline, position=i,
@@ -621,7 +629,8 @@ def interview_plan(*, interview: Interview, actor: Any, measures: list[dict]) ->
         raise ValidationError({"measures": errors})
     superseded = RectificationMeasure.objects.filter(interview=interview, superseded=False).update(superseded=True)
     created = RectificationMeasure.objects.bulk_create(rows)
-    _record(interview, "plan", actor, {"measures": len(rows), "superseded": superseded})
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.plan_submitted",
+               data={"step": "plan", "measures": len(rows), "superseded": superseded})
     Interview.objects.filter(pk=interview.pk).update(updated_at=timezone.now())
     return created
 
@@ -656,9 +665,10 @@ def interview_report(*, interview: Interview, actor: Any, text: str, submitted_o
     interview.report_text = (text or "").strip()
     interview.report_submitted_at = now
     interview.report_submitted_on = submitted_on
-    _move(interview, Status.REPORT_SUBMITTED, actor,
-          data={"late": late, "due": str(due), "submitted_on": submitted_on.isoformat()})
-    _save(interview, "status", "report_text", "report_submitted_at", "report_submitted_on")
+    fields = ("report_text", "report_submitted_at", "report_submitted_on")
+    transition(interview, Status.REPORT_SUBMITTED, table=TRANSITIONS, actor=actor, action="interview.report_submitted",
+               data={"late": late, "due": str(due), "submitted_on": submitted_on.isoformat()}, fields=fields)
+    _sync(interview, "status", *fields)
     at = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(12))) if submitted_on != today else now
     deadline_close(obj=interview, rule=_rule(interview, "report_due"), at=at)
     deadline_close(obj=interview, rule=_rule(interview, "rectification"), at=at)
@@ -678,8 +688,10 @@ def interview_verify(*, interview: Interview, actor: Any, note: str, conclusion:
     interview.verified_at = timezone.now()
     if conclusion.strip():
         interview.conclusion = conclusion.strip()
-    _move(interview, Status.CLOSED, actor, data={"verification": "verified"})
-    _save(interview, "status", "verification", "verification_note", "verified_at", "conclusion")
+    fields = ("verification", "verification_note", "verified_at", "conclusion")
+    transition(interview, Status.CLOSED, table=TRANSITIONS, actor=actor, action="interview.verified",
+               data={"verification": "verified"}, fields=fields)
+    _sync(interview, "status", *fields)
     return interview
 
 
@@ -708,11 +720,13 @@ def interview_press(
     interview.rectification_report_due_confirmed = report.confirmed
     interview.report_submitted_at = None
     interview.report_submitted_on = None
-    _move(interview, Status.RECTIFYING, actor, reason=note.strip(),
-          data={"pressed": interview.press_count, "new_deadline": new_deadline.isoformat()})
-    _save(interview, "status", "verification", "verification_note", "verified_at", "press_count",
-          "rectification_deadline", "rectification_report_due", "rectification_report_due_confirmed",
-          "report_submitted_at", "report_submitted_on")
+    fields = ("verification", "verification_note", "verified_at", "press_count", "rectification_deadline",
+              "rectification_report_due", "rectification_report_due_confirmed", "report_submitted_at",
+              "report_submitted_on")
+    transition(interview, Status.RECTIFYING, table=TRANSITIONS, actor=actor, action="interview.pressed",
+               reason=note.strip(), data={"pressed": interview.press_count, "new_deadline": new_deadline.isoformat()},
+               fields=fields)
+    _sync(interview, "status", *fields)
     inst = interview.institution
     deadline_open(
         obj=interview, rule=_rule(interview, "rectification"), label=f"督促改正期限：{inst.name}", article="第五十条",
@@ -739,8 +753,9 @@ def interview_upward_report(*, interview: Interview, actor: Any, reported_on: da
         raise ValidationError({"reported_on": [_("报送日期须在约谈之后、今天之前（第五十一条）。")]})
     interview.upward_reported_on = reported_on
     _save(interview, "upward_reported_on")
-    _record(interview, "upward_report", actor, {"reported_on": reported_on.isoformat(),
-                                                "late": reported_on > interview.upward_report_due})
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.upward_reported",
+               data={"step": "upward_report", "reported_on": reported_on.isoformat(),
+                     "late": reported_on > interview.upward_report_due})
     deadline_close(obj=interview, rule="interview.upward_report")
     return interview
 
@@ -762,8 +777,9 @@ def interview_circulate(
     interview.circular_text = text.strip()
     interview.filed_on = filed_on
     _save(interview, "serious_consequences", "circulated_on", "circular_text", "filed_on")
-    _record(interview, "circulate", actor, {"circulated_on": circulated_on.isoformat(),
-                                            "filed_on": filed_on.isoformat() if filed_on else None})
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.circulated",
+               data={"step": "circulate", "circulated_on": circulated_on.isoformat(),
+                     "filed_on": filed_on.isoformat() if filed_on else None})
     return interview
 
 
@@ -784,7 +800,7 @@ def interview_form_update(
     interview.remarks = remarks.strip()
     _save(interview, "rectification_record", "rectification_recorder", "rectification_recorded_on", "conclusion",
           "remarks")
-    _record(interview, "form", actor)
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.form_updated", data={"step": "form"})
     return interview
 
 
@@ -802,8 +818,9 @@ def interview_cancel(*, interview: Interview, actor: Any, reason: str) -> Interv
         interview.reconcile_decision = "cancelled"
         interview.reconcile_reason = reason.strip()
         fields += ["reconcile_decision", "reconcile_reason"]
-    _move(interview, Status.CANCELLED, actor, reason=reason.strip())
-    _save(interview, *fields)
+    transition(interview, Status.CANCELLED, table=TRANSITIONS, actor=actor, action="interview.cancelled",
+               reason=reason.strip(), fields=[f for f in fields if f != "status"])
+    _sync(interview, *fields)
     deadline_close(obj=interview)
     return interview
 
@@ -826,7 +843,7 @@ def half_year_summary_submit(*, summary: HalfYearSummary, actor: Any, submitted_
     summary.empty = not half_year_interviews(summary.authority, summary.year, summary.half).exists()
     summary.save(update_fields=["submitted_on", "submitted_by", "note", "empty", "updated_at"])
     transition_record(obj=summary, from_status="due", to_status="submitted", actor=actor,
-                      data={"submitted_on": submitted_on.isoformat(), "late": submitted_on > summary.due_on,
+                      action="half_year_summary.submitted", data={"submitted_on": submitted_on.isoformat(), "late": submitted_on > summary.due_on,
                             "empty": summary.empty})
     deadline_close(obj=summary, rule="interview.half_year_summary")
     return summary
@@ -847,7 +864,8 @@ def interview_reconcile(*, interview: Interview, actor: Any, keep: bool, reason:
     interview.reconcile_decision = "kept"
     interview.reconcile_reason = reason.strip()
     _save(interview, "reconcile_decision", "reconcile_reason")
-    _record(interview, "reconcile", actor, {"decision": "kept"}, reason=reason.strip())
+    transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.kept",
+               data={"step": "reconcile", "decision": "kept"}, reason=reason.strip())
     return interview
 
 
@@ -872,7 +890,8 @@ def interview_trigger_rebase(*, interview: Interview, trigger_date: datetime.dat
             workdays=HOLD_WORKDAYS, institution=interview.institution, authority=interview.organiser,
             url=_url(interview),
         )
-        _record(interview, "trigger_rebased", None, {
+        transition(interview, None, table=TRANSITIONS, actor=None, action="interview.trigger_rebased", data={
+            "step": "trigger_rebased",
             "old_trigger_date": old.isoformat(), "trigger_date": trigger_date.isoformat(),
             "old_hold_by": old_hold.isoformat(), "hold_by": hold.date.isoformat(), "confirmed": hold.confirmed,
         }, reason=basis)
@@ -896,7 +915,8 @@ def interview_event_downgraded(*, interview: Interview, event: Any, note: str) -
     # The 存在的主要问题 now says what the classification found; the first text stays in the history.
     interview.problems = note[:5000]
     _save(interview, "reconcile_required", "reconcile_note", "trigger_provisional", "problems")
-    _record(interview, "event_downgraded", None, {"event": event.pk, "old_problems": old_problems}, reason=note)
+    transition(interview, None, table=TRANSITIONS, actor=None, action="interview.event_downgraded",
+               data={"step": "event_downgraded", "event": event.pk, "old_problems": old_problems}, reason=note)
     from organizations.models import Membership
 
     if interview.internal:
@@ -960,7 +980,8 @@ def interview_dates_recompute(*, year: int | None = None, reason: str = "", acto
                 moves[date_field] = {"old": str(old), "new": result.date.isoformat(), "confirmed": result.confirmed}
         if fields:
             _save(interview, *fields)
-            _record(interview, "calendar", actor, moves, reason=reason or _("节假日安排变更后重新计算"))
+            transition(interview, None, table=TRANSITIONS, actor=actor, action="interview.dates_recomputed",
+                       data={"step": "calendar", **moves}, reason=reason or _("节假日安排变更后重新计算"))
             changed += 1
     return changed
 

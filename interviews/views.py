@@ -136,10 +136,10 @@ def _forms(request: HttpRequest, interview: Interview) -> dict[str, Any]:
                                               "location": interview.location, "content": interview.notice_content or interview.problems,
                                               "scheduled_at": timezone.localtime(interview.scheduled_at) if interview.scheduled_at else None})
     if org and st in STEPS["hold"][0]:
-        initial = {"held_at": timezone.localtime(interview.scheduled_at) if interview.scheduled_at else None,
+        initial: dict[str, Any] = {"held_at": timezone.localtime(interview.scheduled_at) if interview.scheduled_at else None,
                    "record_reasons": interview.problems}
         inst = interview.institution
-        if inst.principal_id:
+        if inst.principal is not None:
             initial.update({"ie_name_0": inst.principal.get_full_name(), "ie_title_0": _("院长"), "ie_principal_0": True})
         out["hold"] = f.HoldForm(initial=initial)
     if subj and st in STEPS["plan"][0]:
@@ -211,7 +211,10 @@ def _history(interview: Interview) -> list:
         t.from_label = labels.get(t.from_status, t.from_status)
         t.to_label = labels.get(t.to_status, t.to_status)
         step = (t.data or {}).get("step", "")
-        t.step_label = _("上传") + kinds.get(step[7:], "") if step.startswith("upload:") else STEP_LABELS.get(step, step)
+        if step.startswith("upload:"):
+            t.step_label = _("上传") + kinds.get(step[7:], "")
+        else:  # rows written before actions were recorded carry only the step's name
+            t.step_label = t.action_label if t.action else STEP_LABELS.get(step, step)
     return rows
 
 

@@ -61,5 +61,41 @@ OPEN_STATUSES = frozenset(
 BEFORE_HELD = frozenset({Status.TRIGGERED, Status.APPROVED, Status.NOTIFIED})
 
 
-def can(step: str, status: str) -> bool:
-    return status in STEPS[step][0]
+# The moves qms.core.workflow.transition() allows (STEPS above says which step may run in which status).
+# The interview is held and rectification starts at once (Art. 49): notified → held → rectifying in one step;
+# pressing to correct (Art. 50) keeps or returns the status to rectifying.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.TRIGGERED: frozenset({Status.APPROVED, Status.CANCELLED}),
+    Status.APPROVED: frozenset({Status.NOTIFIED, Status.CANCELLED}),
+    Status.NOTIFIED: frozenset({Status.HELD, Status.CANCELLED}),
+    Status.HELD: frozenset({Status.RECTIFYING}),
+    Status.RECTIFYING: frozenset({Status.RECTIFYING, Status.REPORT_SUBMITTED}),
+    Status.REPORT_SUBMITTED: frozenset({Status.RECTIFYING, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+ACTIONS = {
+    "interview.triggered": _("启动约谈"),
+    "interview.approved": _("批准"),
+    "interview.investigated": _("专家调查分析"),
+    "interview.notified": _("通知"),
+    "interview.renotified": _("重新通知"),
+    "interview.held": _("约谈"),
+    "interview.rectification_started": _("开始整改"),
+    "interview.document_uploaded": _("上传材料"),
+    "interview.form_signed": _("登记表签字"),
+    "interview.plan_submitted": _("提交整改方案"),
+    "interview.report_submitted": _("提交整改报告"),
+    "interview.verified": _("确认整改到位"),
+    "interview.pressed": _("督促改正"),
+    "interview.upward_reported": _("报市级"),
+    "interview.circulated": _("通报备案"),
+    "interview.form_updated": _("更新登记表"),
+    "interview.cancelled": _("撤销"),
+    "interview.kept": _("继续约谈"),
+    "interview.trigger_rebased": _("更新启动依据"),
+    "interview.event_downgraded": _("不良事件降级"),
+    "interview.dates_recomputed": _("重新计算期限"),
+    "half_year_summary.submitted": _("提交半年约谈情况"),
+}

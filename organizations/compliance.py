@@ -92,5 +92,5 @@ def structure_breaches(institution: Institution) -> list[Breach]:
     return breaches
 
 
-def _name(user) -> str:  # noqa: ANN001
+def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else "—"

@@ -89,7 +89,7 @@ def _user(ctx: DemoContext, username: str, name: str, *, login: bool = True, ema
     return user
 
 
-def _member(user: UserType, role: str, *, authority=None, institution=None, department=None, title="", is_head=False,  # noqa: ANN001, ANN202
+def _member(user: UserType, role: str, *, authority=None, institution=None, department=None, title="", is_head=False,
             is_leader=False):
     Membership.objects.update_or_create(
         user=user,
@@ -128,7 +128,7 @@ def _groups(ctx: DemoContext, inst: Institution, business: list, skip_controller
         group, _ = QualityGroup.objects.update_or_create(
             department=dept, defaults={"leader": dept.head, "daily_contact": contact}
         )
-        group.members.set([dept.head, contact])
+        group.members.set([m for m in (dept.head, contact) if m is not None])
         if code in skip_controller:
             group.controllers.all().delete()
             continue
@@ -188,7 +188,7 @@ def seed(ctx: DemoContext) -> None:
             institution=inst,
             defaults={"name": "医疗质量管理委员会", "chair": chair, "office_department": ctx.dept(inst.code, "ZK")},
         )
-        heads = [ctx.dept(inst.code, code).head for code, *_ in functional + business]
+        heads = [h for code, *_ in functional + business if (h := ctx.dept(inst.code, code).head) is not None]
         # H002's 信息科 head is not yet on its committee: another breach the check reports.
         if inst.code == "H002":
             heads = [h for h in heads if h.username != "h2_xx_head"]

@@ -70,7 +70,7 @@ class Institution(models.Model):
     principal = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("主要负责人")
     )
-    deputies = models.ManyToManyField(User, blank=True, related_name="+", verbose_name=_("分管负责人"))
+    deputies = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("分管负责人"))
     quality_person = models.ForeignKey(
         User,
         null=True,
@@ -179,7 +179,7 @@ class QualityCommittee(models.Model):
         related_name="+",
         verbose_name=_("日常工作部门"),
     )
-    members = models.ManyToManyField(User, blank=True, related_name="quality_committees", verbose_name=_("委员"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="quality_committees", verbose_name=_("委员"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -202,7 +202,7 @@ class QualityGroup(models.Model):
     daily_contact = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("日常工作负责人")
     )
-    members = models.ManyToManyField(User, blank=True, related_name="quality_groups", verbose_name=_("成员"))
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="quality_groups", verbose_name=_("成员"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

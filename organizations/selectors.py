@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from organizations.models import Authority, Department, Institution, Membership
@@ -47,7 +47,7 @@ def _descendants(root_ids: set[int]) -> set[int]:
     return found
 
 
-def get_scope(user) -> Scope:  # noqa: ANN001
+def get_scope(user) -> Scope:
     """The user's reach, computed once per user object (so once per request)."""
     if user is None or not user.is_authenticated:
         return EMPTY
@@ -107,7 +107,7 @@ def get_scope(user) -> Scope:  # noqa: ANN001
 
 
 def scope_q(
-    user,  # noqa: ANN001
+    user,
     *,
     institution: str = "institution",
     department: str | None = "department",
@@ -125,7 +125,7 @@ def scope_q(
     return q
 
 
-def scope_queryset(qs: QuerySet, user, *, guardian_perm: str | None = None, **kwargs) -> QuerySet:  # noqa: ANN001
+def scope_queryset(qs: QuerySet, user, *, guardian_perm: str | None = None, **kwargs) -> QuerySet:
     """qs limited to the user's role scope, united with object grants given through django-guardian."""
     q = scope_q(user, **kwargs)
     if guardian_perm and user.is_authenticated and not get_scope(user).superuser:
@@ -138,7 +138,7 @@ def scope_queryset(qs: QuerySet, user, *, guardian_perm: str | None = None, **kw
     return qs.filter(q)
 
 
-def visible_institutions(user) -> QuerySet[Institution]:  # noqa: ANN001
+def visible_institutions(user) -> QuerySet[Institution]:
     scope = get_scope(user)
     qs = Institution.objects.select_related("authority", "principal")
     if scope.superuser:
@@ -146,7 +146,7 @@ def visible_institutions(user) -> QuerySet[Institution]:  # noqa: ANN001
     return qs.filter(id__in=scope.all_institution_ids)
 
 
-def visible_departments(user) -> QuerySet[Department]:  # noqa: ANN001
+def visible_departments(user) -> QuerySet[Department]:
     scope = get_scope(user)
     qs = Department.objects.select_related("institution", "head")
     if scope.superuser:
@@ -156,7 +156,7 @@ def visible_departments(user) -> QuerySet[Department]:  # noqa: ANN001
     )
 
 
-def visible_people(user) -> QuerySet:  # noqa: ANN001
+def visible_people(user) -> QuerySet:
     """Users with an active role in a hospital within the caller's reach: whom a form may name (a chair, an
     owner). Anyone else is "不存在" to the caller, never named (issue 13 item 4)."""
     from django.contrib.auth import get_user_model
@@ -169,7 +169,7 @@ def visible_people(user) -> QuerySet:  # noqa: ANN001
     return qs.filter(pk__in=Membership.objects.filter(is_active=True, institution_id__in=ids).values("user_id"))
 
 
-def visible_authorities(user) -> QuerySet[Authority]:  # noqa: ANN001
+def visible_authorities(user) -> QuerySet[Authority]:
     scope = get_scope(user)
     qs = Authority.objects.select_related("parent")
     if scope.superuser:
@@ -178,14 +178,7 @@ def visible_authorities(user) -> QuerySet[Authority]:  # noqa: ANN001
     return qs.filter(Q(id__in=scope.authority_ids) | Q(id__in=registering))
 
 
-def get_visible_or_404(qs: QuerySet, **lookup) -> Model:
-    """Outside one's reach is 404, never 403 (API.md)."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(qs, **lookup)
-
-
-def user_roles_display(user) -> list[str]:  # noqa: ANN001
+def user_roles_display(user) -> list[str]:
     """Plain descriptions of where the user stands, for the home page."""
     rows = (
         Membership.objects.filter(user=user, is_active=True)
@@ -203,17 +196,6 @@ def user_roles_display(user) -> list[str]:  # noqa: ANN001
     return out
 
 
-def is_authority_head(user, authority: Authority) -> bool:  # noqa: ANN001
+def is_authority_head(user, authority: Authority) -> bool:
     return authority.pk in get_scope(user).head_authority_ids
 
-
-def is_hospital_wide(user, institution_id: int) -> bool:  # noqa: ANN001
-    scope = get_scope(user)
-    return scope.superuser or institution_id in scope.institution_ids
-
-
-def has_role(user, role: str, institution_id: int | None = None) -> bool:  # noqa: ANN001
-    qs = Membership.objects.filter(user=user, role=role, is_active=True)
-    if institution_id is not None:
-        qs = qs.filter(institution_id=institution_id)
-    return qs.exists()

@@ -22,7 +22,7 @@ def validation_error_detail(error: DjangoValidationError) -> dict:
     return {"non_field_errors": [str(m) for m in error.messages]}
 
 
-def exception_handler(exc, context):  # noqa: ANN001, ANN201
+def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, (OperationalError, InterfaceError)):
@@ -47,9 +47,10 @@ def exception_handler(exc, context):  # noqa: ANN001, ANN201
 
 def _all_subclasses(cls: type) -> set[type]:
     found: set[type] = set()
-    stack = [cls]
+    stack: list[type] = [cls]
     while stack:
-        for sub in stack.pop().__subclasses__():
+        children: list[type] = stack.pop().__subclasses__()
+        for sub in children:
             if sub not in found:
                 found.add(sub)
                 stack.append(sub)
@@ -67,7 +68,7 @@ class AutoSchema(_SpectacularAutoSchema):  # type: ignore[misc,valid-type]
     more than one module gets the app's name in front, so two components never share a name and
     the schema stays correct for generated HIS clients and schemathesis."""
 
-    def get_serializer_name(self, serializer, direction):  # noqa: ANN001, ANN201
+    def get_serializer_name(self, serializer, direction):
         name = super().get_serializer_name(serializer, direction)
         cls = type(serializer)
         if name != cls.__name__ or not _name_is_shared(cls):
@@ -76,7 +77,7 @@ class AutoSchema(_SpectacularAutoSchema):  # type: ignore[misc,valid-type]
         label = app[1] if app[0] == "qms" and len(app) > 1 else app[0]
         return "".join(part.capitalize() for part in label.split("_")) + name
 
-    def get_operation_id(self):  # noqa: ANN201
+    def get_operation_id(self):
         operation_id = super().get_operation_id()
         # A document path served both as API.md spells it (…/minutes.pdf) and with the router's trailing
         # slash: give the alias its own operationId instead of a numbered collision warning.

@@ -13,7 +13,7 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
-    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
@@ -27,7 +27,7 @@ class UpdatedSinceFilterSet(django_filters.FilterSet):
     )
 
     @classmethod
-    def filter_for_field(cls, field, field_name, lookup_expr=None):  # noqa: ANN001, ANN206
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
         if isinstance(field, (models.ForeignKey, models.OneToOneField)):
             return IdFilter(field_name=field_name, lookup_expr=lookup_expr or "exact", label=field.verbose_name)
         return super().filter_for_field(field, field_name, lookup_expr)

@@ -7,11 +7,11 @@ class FormlessBrowsableAPIRenderer(BrowsableAPIRenderer):
     dropdowns DRF and django-filter would fill from querysets of every hospital (issue 13 item 2).
     Production serves JSON only (qms/settings/production.py)."""
 
-    def get_rendered_html_form(self, data, view, method, request):  # noqa: ANN001, ANN201
+    def get_rendered_html_form(self, data, view, method, request):
         return None
 
-    def get_raw_data_form(self, data, view, method, request):  # noqa: ANN001, ANN201
+    def get_raw_data_form(self, data, view, method, request):
         return None
 
-    def get_filter_form(self, data, view, request):  # noqa: ANN001, ANN201
+    def get_filter_form(self, data, view, request):
         return None

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safety_info.workflow import AccidentGrade, Channel, Instance, Kind, Resolution, Responsibility
+
+if TYPE_CHECKING:
+    from adverse_events.models import AdverseEvent
+    from organizations.models import Department, Institution
 
 
 def _blank(choices):
@@ -11,13 +17,13 @@ def _blank(choices):
 
 
 class RecordForm(forms.Form):
-    institution: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("医疗机构"))
+    institution: forms.ModelChoiceField[Institution] = forms.ModelChoiceField(queryset=None, label=_("医疗机构"))
     kind = forms.ChoiceField(choices=Kind.choices, label=_("类别"))
     received_on = forms.DateField(label=_("受理日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    department: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("涉及科室"))
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(queryset=None, label=_("涉及科室"))
     summary = forms.CharField(label=_("事由摘要"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     record_number = forms.CharField(label=_("病案号"), required=False, max_length=40)
-    adverse_events: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("关联不良事件"))
+    adverse_events: forms.ModelMultipleChoiceField[AdverseEvent] = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("关联不良事件"))
     channel = forms.ChoiceField(choices=_blank(Channel.choices), required=False, label=_("投诉方式"))
     reply_due_on = forms.DateField(required=False, label=_("答复期限"), widget=forms.DateInput(attrs={"type": "date"}))
     claim_amount = forms.DecimalField(required=False, min_value=0, max_digits=12, decimal_places=2, label=_("索赔金额（元）"))

@@ -3,6 +3,7 @@ aggregate view over its hospitals (Art. 37, 40–42)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -23,7 +24,7 @@ def visible_records(user: Any) -> QuerySet[SafetyRecord]:
 
 def register_stats(qs: QuerySet[SafetyRecord]) -> dict:
     """Counts by kind, by department and by month (the month of receipt), with amounts paid."""
-    by_kind: dict[str, Any] = {r["kind"]: r for r in qs.values("kind").annotate(
+    by_kind: dict[str, Mapping[str, Any]] = {r["kind"]: r for r in qs.values("kind").annotate(
         n=Count("id"), open=Count("id", filter=~Q(status=Status.CLOSED)), paid=Sum("hospital_paid"))}
     kinds = [{"kind": k, "label": label, "n": by_kind.get(k, {}).get("n", 0),
               "open": by_kind.get(k, {}).get("open", 0), "paid": by_kind.get(k, {}).get("paid") or 0}
@@ -60,19 +61,19 @@ def upward_overview(user: Any, *, year: int) -> list[dict]:
     institutions = list(overseen_institutions(user))
     ids = [i.pk for i in institutions]
     now = timezone.now()
-    register = {r["institution_id"]: r for r in SafetyRecord.objects.filter(
+    register: dict[int, Mapping[str, Any]] = {r["institution_id"]: r for r in SafetyRecord.objects.filter(
         institution_id__in=ids, received_on__year=year).values("institution_id").annotate(
         n=Count("id"), open=Count("id", filter=~Q(status=Status.CLOSED)),
         complaint=Count("id", filter=Q(kind=Kind.COMPLAINT)), dispute=Count("id", filter=Q(kind=Kind.DISPUTE)),
         malpractice=Count("id", filter=Q(kind=Kind.MALPRACTICE)), lawsuit=Count("id", filter=Q(kind=Kind.LAWSUIT)),
         paid=Sum("hospital_paid"))}
-    reviews = {r["institution_id"]: r for r in CaseReview.objects.filter(
+    reviews: dict[int, Mapping[str, Any]] = {r["institution_id"]: r for r in CaseReview.objects.filter(
         institution_id__in=ids, created_at__year=year).exclude(status=ReviewStatus.WITHDRAWN).values(
         "institution_id").annotate(n=Count("id"), done=Count("id", filter=Q(status=ReviewStatus.SUBMITTED)))}
-    findings = {r["review__institution_id"]: r for r in Finding.objects.filter(
+    findings: dict[int, Mapping[str, Any]] = {r["review__institution_id"]: r for r in Finding.objects.filter(
         review__institution_id__in=ids, review__created_at__year=year).values("review__institution_id").annotate(
         n=Count("id"), serious=Count("id", filter=Q(severity=Severity.SERIOUS)))}
-    reports = {r["institution_id"]: r for r in AdverseEvent.objects.filter(
+    reports: dict[int, Mapping[str, Any]] = {r["institution_id"]: r for r in AdverseEvent.objects.filter(
         institution_id__in=ids, authority_report_due_at__isnull=False, reported_at__year=year).values(
         "institution_id").annotate(
         due=Count("id"),

@@ -27,10 +27,10 @@ def acting_institution_id(user: Any, code: str | None = None) -> int:
         return ids[code]
     if his:
         return his
-    ids = get_scope(user).all_institution_ids
-    if len(ids) != 1:
+    reach = get_scope(user).all_institution_ids
+    if len(reach) != 1:
         raise ValidationError({"institution": [_("请填写医疗机构编码。")]})
-    return next(iter(ids))
+    return next(iter(reach))
 
 
 def acting_institution(user: Any, code: str | None = None) -> Institution:

@@ -34,7 +34,7 @@ def staff_upsert(*, institution: Any, code: str, actor: Any, **fields: Any) -> t
             with transaction.atomic():
                 staff = Staff.objects.select_for_update(of=("self",)).filter(institution=institution, code=code).first()
                 created = staff is None
-                if created:
+                if staff is None:
                     if not fields.get("name") or not fields.get("profession") or not fields.get("title"):
                         raise ValidationError({"name": [_("新增人员须填写姓名、专业类别和职称。")]})
                     staff = Staff(institution=institution, code=code)

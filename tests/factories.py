@@ -18,7 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-Test-2026")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: ANN001, N805
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
 

@@ -17,22 +17,22 @@ class Seeded:
     def __init__(self, password: str) -> None:
         self.password = password
 
-    def user(self, username: str):  # noqa: ANN201
+    def user(self, username: str):
         return get_user_model().objects.get(username=username)  # fresh: no cached scope
 
-    def institution(self, code: str):  # noqa: ANN201
+    def institution(self, code: str):
         from organizations.models import Institution
 
         return Institution.objects.get(code=code)
 
-    def department(self, institution: str, code: str):  # noqa: ANN201
+    def department(self, institution: str, code: str):
         from organizations.models import Department
 
         return Department.objects.get(institution__code=institution, code=code)
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+def seeded(django_db_setup, django_db_blocker):
     from django.core.management import call_command
 
     from tests.conftest import DEMO_PASSWORD

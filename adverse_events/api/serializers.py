@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,7 +15,10 @@ from adverse_events.models import (
     SafetyGrade,
 )
 
-LEVEL_ERRORS = {"invalid_choice": _("伤害级别“{input}”不存在，请选择 A–I 级。")}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+LEVEL_ERRORS: dict[str, StrOrPromise] = {"invalid_choice": _("伤害级别“{input}”不存在，请选择 A–I 级。")}
 
 
 class EventTypeSerializer(serializers.ModelSerializer):
@@ -81,7 +86,7 @@ class AdverseEventSerializer(serializers.ModelSerializer):
         from adverse_events.permissions import can_manage
 
         if obj.reporter_id == viewer.pk or can_manage(viewer, obj):
-            return obj.reporter.username
+            return obj.reporter.username if obj.reporter is not None else None
         return None
 
     def get_interview_triggered(self, obj: AdverseEvent) -> bool:

@@ -1,7 +1,7 @@
 from adverse_events.api.views import ActionViewSet, AdverseEventViewSet, EventTypeViewSet
 
 
-def register(router) -> list:  # noqa: ANN001
+def register(router) -> list:
     router.register("event-types", EventTypeViewSet, basename="event-type")
     router.register("adverse-events", AdverseEventViewSet, basename="adverse-event")
     router.register("adverse-event-actions", ActionViewSet, basename="adverse-event-action")

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
@@ -45,23 +43,6 @@ def _err(field: str, message: str) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
 
 
-def _resolve_department(user: Any, data: dict) -> Department:
-    """Department by code among the reporter's hospitals; another hospital's department is a field error."""
-    allowed = services.reporter_institution_ids(user)
-    qs = Department.objects.filter(code=data["department"], is_active=True).select_related("institution")
-    if data.get("institution"):
-        qs = qs.filter(institution__code=data["institution"])
-    candidates = list(qs)
-    mine = [d for d in candidates if d.institution_id in allowed]
-    if len(mine) == 1:
-        return mine[0]
-    if len(mine) > 1:
-        raise _err("institution", _("您在多家医疗机构任职，请同时填写医疗机构代码。"))
-    if candidates:
-        raise _err("department", _("该科室不属于您所在的医疗机构，请选择本院科室。"))
-    raise _err("department", _("科室代码“%(code)s”不存在。") % {"code": data["department"]})
-
-
 @extend_schema_view(
     list=extend_schema(summary="可见的不良事件"),
     retrieve=extend_schema(summary="不良事件"),
@@ -70,7 +51,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_class = EventFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         through = AdverseEvent.interviews.through
         return (
             selectors.visible_events(self.request.user)
@@ -79,7 +60,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             .order_by("-reported_at", "-id")
         )
 
-    def get_serializer_class(self):  # noqa: ANN201
+    def get_serializer_class(self):
         return s.AdverseEventSerializer
 
     # ------------------------------------------------------------------ create
@@ -94,7 +75,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         ser = s.AdverseEventCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        department = _resolve_department(request.user, d)
+        department = services.report_department(request.user, d["department"], institution_code=d.get("institution") or "")
         event_type = EventType.objects.filter(code=d["event_type"]).first()
         if event_type is None:
             raise _err("event_type", _("事件类型“%(code)s”不存在。") % {"code": d["event_type"]})
@@ -232,7 +213,7 @@ class AdverseEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 class ActionViewSet(viewsets.GenericViewSet):
     serializer_class = s.EventActionSerializer
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return ImprovementAction.objects.filter(
             event__in=selectors.visible_events(self.request.user).values("pk")
         ).select_related("event", "owner", "owner_department")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +9,14 @@ from rest_framework import serializers
 
 from bulletins.models import SECTION_KEYS, Bulletin
 
+if TYPE_CHECKING:
+    from organizations.models import Institution
+
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class BulletinSerializer(serializers.ModelSerializer):
-    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     period = serializers.CharField(read_only=True)
     issue_number = serializers.CharField(read_only=True)

@@ -1,6 +1,6 @@
 from bulletins.api.views import BulletinViewSet
 
 
-def register(router) -> list:  # noqa: ANN001
+def register(router) -> list:
     router.register("bulletins", BulletinViewSet, basename="bulletin")
     return []

@@ -39,7 +39,7 @@ class BulletinFilter(UpdatedSinceFilterSet):
         model = Bulletin
         fields = ["institution", "period", "status", "updated_since"]
 
-    def filter_period(self, qs, name, value):  # noqa: ANN001, ANN201
+    def filter_period(self, qs, name, value):
         match = PERIOD_RE.match(value or "")
         if not match:
             return qs.none()
@@ -76,7 +76,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = BulletinSerializer
     filterset_class = BulletinFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return visible_bulletins(self.request.user).order_by("-year", "-month", "-version", "-id")
 
     def _manage(self, bulletin: Bulletin) -> None:
@@ -128,7 +128,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                    409: BulletinProgressSerializer},
     )
     @action(detail=True, methods=["get"])
-    def pdf(self, request: Request, pk: str | None = None):  # noqa: ANN201
+    def pdf(self, request: Request, pk: str | None = None):
         bulletin = self.get_object()
         payload = progress_payload(bulletin)
         if not payload["ready"]:

@@ -10,7 +10,7 @@ from django.db import migrations
 TASK_NAME = "质量安全月刊：起草上月月刊"
 
 
-def create_schedule(apps, schema_editor):  # noqa: ANN001, ANN201
+def create_schedule(apps, schema_editor):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     if PeriodicTask.objects.filter(name=TASK_NAME).exists():
@@ -28,7 +28,7 @@ def create_schedule(apps, schema_editor):  # noqa: ANN001, ANN201
     )
 
 
-def remove_schedule(apps, schema_editor):  # noqa: ANN001, ANN201
+def remove_schedule(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTask.objects.filter(name=TASK_NAME).delete()
 

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from case_reviews.models import Case, CaseReview, Finding
 from case_reviews.workflow import Category, Focus
+
+if TYPE_CHECKING:
+    pass
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -31,7 +36,7 @@ class CasePoolResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # a field named like Serializer.errors
+    errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.errors
 
 
 class FindingSerializer(serializers.ModelSerializer):

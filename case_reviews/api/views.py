@@ -45,6 +45,7 @@ class CasePoolViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         body = s.CasePoolPushSerializer(data=request.data if isinstance(request.data, dict) else {"cases": request.data})
         body.is_valid(raise_exception=True)
         code = body.validated_data.get("institution")
+        assert request.user.is_authenticated  # DRF's default IsAuthenticated permission
         scope = get_scope(request.user)
         if code:
             institution = visible_institutions(request.user).filter(code=code).first()

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,10 +66,10 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "minutes_version", "held_at", "approved_at", "approved_by", "previous",
                             "agenda_until", "created_at", "updated_at"]
 
-    def __init__(self, *args: Any, bodies: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bodies: QuerySet[MeetingBody] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if bodies is not None:
-            self.fields["body"].queryset = bodies
+            cast(serializers.RelatedField, self.fields["body"]).queryset = bodies  # type: ignore[arg-type]  # stubs declare RelatedField.queryset as a Manager descriptor
 
     def get_chair_name(self, obj: Meeting) -> str:
         return _name(obj.chair)
@@ -108,10 +109,10 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "order", "kind", "source_kind", "title", "detail", "url", "action_item", "minutes", "updated_at"]
         read_only_fields = ["kind", "source_kind", "url", "action_item", "updated_at"]
 
-    def __init__(self, *args: Any, meetings: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if meetings is not None:
-            self.fields["meeting"].queryset = meetings
+            cast(serializers.RelatedField, self.fields["meeting"]).queryset = meetings  # type: ignore[arg-type]  # stubs declare RelatedField.queryset as a Manager descriptor
 
 
 class AttendanceSerializer(serializers.ModelSerializer):
@@ -147,10 +148,10 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "meeting", "agenda_item", "order", "text", "updated_at"]
         read_only_fields = ["order", "updated_at"]
 
-    def __init__(self, *args: Any, meetings: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if meetings is not None:
-            self.fields["meeting"].queryset = meetings
+            cast(serializers.RelatedField, self.fields["meeting"]).queryset = meetings  # type: ignore[arg-type]  # stubs declare RelatedField.queryset as a Manager descriptor
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -183,10 +184,10 @@ class ActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["meeting", "body", "status", "evidence_text", "done_at", "verified_at", "verified_by",
                             "created_at", "updated_at"]
 
-    def __init__(self, *args: Any, decisions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decisions: QuerySet[Decision] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if decisions is not None:
-            self.fields["decision"].queryset = decisions
+            cast(serializers.RelatedField, self.fields["decision"]).queryset = decisions  # type: ignore[arg-type]  # stubs declare RelatedField.queryset as a Manager descriptor
 
     def get_owner_name(self, obj: ActionItem) -> str:
         return _name(obj.owner)

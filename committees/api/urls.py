@@ -10,7 +10,7 @@ from committees.api.views import (
 )
 
 
-def register(router) -> list:  # noqa: ANN001
+def register(router) -> list:
     router.register("meeting-bodies", MeetingBodyViewSet, basename="committee-body")
     router.register("meetings", MeetingViewSet, basename="committee-meeting")
     router.register("agenda-items", AgendaItemViewSet, basename="committee-agenda-item")

@@ -98,7 +98,7 @@ class MeetingBodyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.MeetingBodySerializer
     filterset_class = BodyFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.visible_bodies(self.request.user).order_by("institution__code", "kind", "id")
 
 
@@ -121,13 +121,13 @@ class MeetingViewSet(viewsets.ModelViewSet):
     filterset_class = MeetingFilter
     http_method_names = WRITE_METHODS
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         qs = selectors.visible_meetings(self.request.user).order_by("-starts_at", "-id")
         if self.action != "list":
             qs = qs.prefetch_related(*selectors._detail_prefetches())
         return qs
 
-    def get_serializer_class(self):  # noqa: ANN201
+    def get_serializer_class(self):
         return s.MeetingDetailSerializer if self.action not in ("list", "create") else s.MeetingSerializer
 
     def _detail(self, meeting: Meeting, code: int = 200) -> Response:
@@ -135,7 +135,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
         return Response(s.MeetingDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @idempotent
-    def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def create(self, request, *args, **kwargs):
         serializer = s.MeetingSerializer(data=request.data, context={"request": request},
                                          bodies=selectors.visible_bodies(request.user))
         serializer.is_valid(raise_exception=True)
@@ -144,7 +144,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
                                         chair=d.get("chair"), kind=d.get("kind", Meeting.Kind.MONTHLY), title=d.get("title", ""))
         return self._detail(meeting, status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def update(self, request, *args, **kwargs):
         meeting = self.get_object()
         serializer = s.MeetingUpdateSerializer(data=request.data, context={"request": request}, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -154,14 +154,14 @@ class MeetingViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="确认会议已召开", request=None)
     @action(detail=True, methods=["post"])
     @idempotent
-    def hold(self, request, pk=None):  # noqa: ANN001, ANN201
+    def hold(self, request, pk=None):
         meeting = services.meeting_hold(meeting=self.get_object(), actor=request.user)
         return self._detail(meeting)
 
     @extend_schema(summary="主持人批准会议纪要（须达到法定人数；生成 PDF 存档）", request=None)
     @action(detail=True, methods=["post"])
     @idempotent
-    def approve(self, request, pk=None):  # noqa: ANN001, ANN201
+    def approve(self, request, pk=None):
         meeting = self.get_object()
         services.meeting_approve(meeting=meeting, actor=request.user)
         return self._detail(meeting)
@@ -169,7 +169,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="发起更正（生成新版本，原版本保留）", request=s.ReasonSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
-    def correct(self, request, pk=None):  # noqa: ANN001, ANN201
+    def correct(self, request, pk=None):
         meeting = self.get_object()
         ser = s.ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -179,7 +179,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="取消会议", request=s.ReasonSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
-    def cancel(self, request, pk=None):  # noqa: ANN001, ANN201
+    def cancel(self, request, pk=None):
         meeting = self.get_object()
         ser = s.ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -189,7 +189,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="记录出席情况（批量）", request=s.AttendanceBulkSerializer)
     @action(detail=True, methods=["post"], url_path="attendance")
     @idempotent
-    def record_attendance(self, request, pk=None):  # noqa: ANN001, ANN201
+    def record_attendance(self, request, pk=None):
         meeting = self.get_object()
         ser = s.AttendanceBulkSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -198,7 +198,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(summary="会议纪要 PDF（已批准：存档版本；否则为草稿）", responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="minutes.pdf", url_name="minutes-pdf-slash")
-    def minutes_pdf(self, request, pk=None):  # noqa: ANN001, ANN201
+    def minutes_pdf(self, request, pk=None):
         from committees.pdf import render_minutes_pdf
 
         meeting = self.get_object()
@@ -225,11 +225,11 @@ class AgendaItemViewSet(viewsets.ModelViewSet):
     filterset_class = AgendaFilter
     http_method_names = [*WRITE_METHODS, "delete"]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.visible_agenda_items(self.request.user).order_by("meeting_id", "order", "id")
 
     @idempotent
-    def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def create(self, request, *args, **kwargs):
         ser = s.AgendaItemSerializer(data=request.data, meetings=selectors.visible_meetings(request.user))
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -237,7 +237,7 @@ class AgendaItemViewSet(viewsets.ModelViewSet):
                                         detail=d.get("detail", ""), order=d.get("order"))
         return Response(s.AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def update(self, request, *args, **kwargs):
         item = self.get_object()
         ser = s.AgendaItemSerializer(item, data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
@@ -245,7 +245,7 @@ class AgendaItemViewSet(viewsets.ModelViewSet):
         item = services.agenda_item_update(item=item, actor=request.user, **d)
         return Response(s.AgendaItemSerializer(item).data)
 
-    def destroy(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def destroy(self, request, *args, **kwargs):
         services.agenda_item_remove(item=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -256,10 +256,10 @@ class AttendanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     filterset_class = AttendanceFilter
     http_method_names = ["get", "patch", "head", "options"]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.visible_attendance(self.request.user).order_by("meeting_id", "id")
 
-    def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def update(self, request, *args, **kwargs):
         row = self.get_object()
         ser = s.AttendanceSerializer(row, data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
@@ -278,11 +278,11 @@ class DecisionViewSet(viewsets.ModelViewSet):
     filterset_class = DecisionFilter
     http_method_names = WRITE_METHODS
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return selectors.visible_decisions(self.request.user).order_by("meeting_id", "order", "id")
 
     @idempotent
-    def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def create(self, request, *args, **kwargs):
         ser = s.DecisionSerializer(data=request.data, context={"request": request},
                                    meetings=selectors.visible_meetings(request.user))
         ser.is_valid(raise_exception=True)
@@ -290,7 +290,7 @@ class DecisionViewSet(viewsets.ModelViewSet):
         decision = services.decision_add(meeting=d["meeting"], actor=request.user, text=d["text"], agenda_item=d.get("agenda_item"))
         return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def update(self, request, *args, **kwargs):
         decision = self.get_object()
         ser = s.DecisionSerializer(decision, data=request.data, context={"request": request}, partial=True)
         ser.is_valid(raise_exception=True)
@@ -310,13 +310,13 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     http_method_names = WRITE_METHODS
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         qs = selectors.visible_action_items(self.request.user).order_by("due_on", "id")
         if self.action != "list":
             qs = qs.prefetch_related("evidence")
         return qs
 
-    def get_serializer_class(self):  # noqa: ANN201
+    def get_serializer_class(self):
         return s.ActionItemSerializer if self.action in ("list", "create") else s.ActionItemDetailSerializer
 
     def _out(self, item: ActionItem, code: int = 200) -> Response:
@@ -324,7 +324,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
         return Response(s.ActionItemDetailSerializer(fresh).data, status=code)
 
     @idempotent
-    def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def create(self, request, *args, **kwargs):
         decisions = selectors.visible_decisions(request.user)
         ser = s.ActionItemSerializer(data=request.data, context={"request": request}, decisions=decisions)
         ser.is_valid(raise_exception=True)
@@ -337,7 +337,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
         )
         return self._out(item, status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+    def update(self, request, *args, **kwargs):
         item = self.get_object()
         ser = s.ActionItemUpdateSerializer(data=request.data, context={"request": request}, partial=True)
         ser.is_valid(raise_exception=True)
@@ -350,7 +350,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="责任人标记完成（落实情况）", request=s.DoneSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
-    def done(self, request, pk=None):  # noqa: ANN001, ANN201
+    def done(self, request, pk=None):
         item = self.get_object()
         ser = s.DoneSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -360,7 +360,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="质控办核实", request=s.NoteSerializer)
     @action(detail=True, methods=["post"])
     @idempotent
-    def verify(self, request, pk=None):  # noqa: ANN001, ANN201
+    def verify(self, request, pk=None):
         item = self.get_object()
         ser = s.NoteSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -370,7 +370,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="退回重新落实", request=s.ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     @idempotent
-    def send_back(self, request, pk=None):  # noqa: ANN001, ANN201
+    def send_back(self, request, pk=None):
         item = self.get_object()
         ser = s.ReasonSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -380,7 +380,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
     @extend_schema(summary="上传佐证材料（PDF、PNG、JPEG、DOCX、XLSX）", request={"multipart/form-data": s.EvidenceUploadSerializer})
     @action(detail=True, methods=["post"], url_path="evidence")
     @idempotent
-    def upload_evidence(self, request, pk=None):  # noqa: ANN001, ANN201
+    def upload_evidence(self, request, pk=None):
         item = self.get_object()
         ser = s.EvidenceUploadSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -389,7 +389,7 @@ class ActionItemViewSet(viewsets.ModelViewSet):
 
     @extend_schema(summary="下载佐证材料", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"evidence/(?P<evidence_id>\d+)", url_name="evidence-download")
-    def download_evidence(self, request, pk=None, evidence_id=None):  # noqa: ANN001, ANN201
+    def download_evidence(self, request, pk=None, evidence_id=None):
         item = self.get_object()
         evidence = get_object_or_404(ActionEvidence, pk=evidence_id, action_item=item)
         return download_response(evidence.file, name=evidence.original_name, content_type=evidence.content_type)

@@ -37,13 +37,13 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
                   "entered_at", "updated_at"]
 
     def get_department(self, obj: IndicatorValue) -> str | None:
-        return obj.department.code if obj.department_id else None
+        return obj.department.code if obj.department is not None else None
 
     def get_period(self, obj: IndicatorValue) -> str:
         return obj.period_label
 
     def get_entered_by(self, obj: IndicatorValue) -> str | None:
-        return obj.entered_by.username if obj.entered_by_id else None
+        return obj.entered_by.username if obj.entered_by is not None else None
 
 
 class IndicatorValueInSerializer(serializers.Serializer):

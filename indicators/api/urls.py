@@ -1,7 +1,7 @@
 from indicators.api.views import IndicatorValueViewSet, IndicatorViewSet
 
 
-def register(router) -> list:  # noqa: ANN001
+def register(router) -> list:
     router.register("indicators", IndicatorViewSet, basename="indicator")
     router.register("indicator-values", IndicatorValueViewSet, basename="indicator-value")
     return []

@@ -92,7 +92,7 @@ class IndicatorValueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         return selectors.visible_values(self.request.user).order_by("-period", "indicator__order", "id")
 
     @idempotent
-    def create(self, request: Request, *args, **kwargs) -> Response:  # noqa: ANN002, ANN003
+    def create(self, request: Request, *args, **kwargs) -> Response:
         data = IndicatorValueInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data

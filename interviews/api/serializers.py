@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from rest_framework import serializers
 
 from interviews.models import Interview, InterviewDocument, Participant, RectificationMeasure
 from interviews.selectors import next_due, next_due_confirmed
 from interviews.workflow import Ground, ProblemScale
+
+if TYPE_CHECKING:
+    from organizations.models import Authority, Department, Institution
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -15,7 +20,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class MeasureSerializer(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = RectificationMeasure
@@ -29,8 +34,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class InterviewSerializer(serializers.ModelSerializer):
-    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organiser = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organiser: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     overdue = serializers.SerializerMethodField()
     next_due = serializers.SerializerMethodField()
     next_due_label = serializers.SerializerMethodField()
@@ -90,7 +95,7 @@ class InterviewCreateSerializer(serializers.Serializer):
     internal = serializers.BooleanField(required=False, default=False)
     department = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
-    def validate_trigger_date(self, value):  # noqa: ANN001, ANN201
+    def validate_trigger_date(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError("启动日期不能晚于今天。")
         return value

@@ -35,7 +35,7 @@ class InterviewFilter(UpdatedSinceFilterSet):
         model = Interview
         fields = ["status", "institution", "updated_since", "internal"]
 
-    def filter_status(self, qs, name, value):  # noqa: ANN001, ANN201
+    def filter_status(self, qs, name, value):
         wanted = [v for v in value.split(",") if v]
         unknown = set(wanted) - set(Status.values) - {"overdue"}
         if unknown:
@@ -46,7 +46,7 @@ class InterviewFilter(UpdatedSinceFilterSet):
         return qs.filter(status__in=wanted)
 
 
-def _adverse_events(user, institution, ids: list[int]) -> list:  # noqa: ANN001
+def _adverse_events(user, institution, ids: list[int]) -> list:
     """The events to attach, looked up among those the caller may see (issue 13 item 3): another's is unknown."""
     if not ids:
         return []
@@ -72,12 +72,12 @@ def _step(serializer_class: type[serializers.Serializer] | None, summary: str, d
 class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = InterviewFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         if self.action == "list":
             return visible_interviews(self.request.user).order_by("-trigger_date", "-id")
         return interview_detail_queryset(self.request.user)
 
-    def get_serializer_class(self):  # noqa: ANN201
+    def get_serializer_class(self):
         return s.InterviewSerializer if self.action == "list" else s.InterviewDetailSerializer
 
     def _done(self, interview: Interview, code: int = status.HTTP_200_OK) -> Response:
@@ -249,7 +249,7 @@ class PDFRenderer(BaseRenderer):
     charset = None
     render_style = "binary"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):  # noqa: ANN001, ANN201
+    def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, bytes):
             return data
         import json

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def _approved_on_from_approved_at(apps, schema_editor):  # noqa: ANN001
+def _approved_on_from_approved_at(apps, schema_editor):
     """Interviews approved before approved_on existed: their approval date is the day it was recorded."""
     from django.utils import timezone
 

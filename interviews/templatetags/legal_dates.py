@@ -24,7 +24,3 @@ def mark(day: dt.date | None, confirmed: bool, fmt: str = "%Y-%m-%d") -> str:
 def legal_date(day: dt.date | None, confirmed: bool = True) -> str:
     return mark(day, bool(confirmed))
 
-
-@register.filter
-def legal_date_cn(day: dt.date | None, confirmed: bool = True) -> str:
-    return mark(day, bool(confirmed), "cn")

@@ -1,10 +1,12 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
 from organizations.models import Authority, Department, Institution
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    authority = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    authority: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     grade = serializers.CharField(source="grade_display", read_only=True)
 
     class Meta:
@@ -13,7 +15,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
-    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Department
@@ -21,7 +23,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class AuthoritySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.parent
 
     class Meta:
         model = Authority

@@ -28,7 +28,7 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = InstitutionFilter
     lookup_field = "code"
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return visible_institutions(self.request.user).order_by("code")
 
 
@@ -37,5 +37,5 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilter
 
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         return visible_departments(self.request.user).order_by("institution__code", "code")

@@ -10,13 +10,13 @@ class TransitionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Transition._meta.fields]
 
     # The audit trail is append-only.
-    def has_add_permission(self, request):  # noqa: ANN001, ANN201
+    def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -26,5 +26,5 @@ class DeadlineAdmin(admin.ModelAdmin):
     list_filter = ["rule", "confirmed", "done_at"]
     search_fields = ["label"]
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Transition(models.Model):
@@ -29,6 +34,11 @@ class Transition(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
+    # Set on fetched rows for display by the views and selectors; not columns.
+    from_label: "StrOrPromise"
+    to_label: "StrOrPromise"
+    step_label: "StrOrPromise"  # what a step that keeps the status did
+
     class Meta:
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
@@ -39,7 +49,7 @@ class Transition(models.Model):
         return f"{self.content_type.model}#{self.object_id} {self.from_status}→{self.to_status}"
 
     @property
-    def action_label(self) -> object:
+    def action_label(self) -> "StrOrPromise":
         from qms.core.workflow import action_label
 
         return action_label(self.action) if self.action else ""
@@ -78,6 +88,9 @@ class Deadline(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    overdue: bool
 
     class Meta:
         verbose_name = _("法定期限")

@@ -26,7 +26,7 @@ def deadlines_for(obj: models.Model) -> QuerySet[Deadline]:
     return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
-def visible_deadlines(user, *, open_only: bool = True) -> QuerySet[Deadline]:  # noqa: ANN001
+def visible_deadlines(user, *, open_only: bool = True) -> QuerySet[Deadline]:
     """Deadlines within the user's reach: their hospital's, their departments', their authority's, their own."""
     from django.db.models import Q
 

@@ -111,6 +111,7 @@ def deadlines_recompute_for_year(
         done_at__isnull=True, workdays__isnull=False, basis_date__isnull=False
     ).filter(models.Q(basis_date__lte=last, due_on__gte=first) | models.Q(confirmed=False))
     for deadline in open_rows:
+        assert deadline.basis_date is not None and deadline.workdays is not None  # filtered above
         result = add_workdays(deadline.basis_date, deadline.workdays)
         if result.date != deadline.due_on or result.confirmed != deadline.confirmed:
             old = deadline.due_on

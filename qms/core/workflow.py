@@ -47,14 +47,19 @@ def transition(
     fields: Iterable[str] = (),
     status_field: str = "status",
     institution: Any = None,
+    created: bool = False,
 ) -> Transition:
     """Move `obj` to status `to` (None: stay) as `table` allows, save `fields` too, and log the step.
 
     Raises TransitionNotAllowed when `to` is not listed as reachable from the current status (a self-loop
     must be listed to be allowed). A step that keeps the status (`to` None) is not checked against the
-    table: the caller's service checks that the step fits.
+    table: the caller's service checks that the step fits. `created`: obj was just created in its first
+    status; the row goes from nothing to that status and nothing is saved.
     """
     current = getattr(obj, status_field)
+    if created:
+        return transition_record(obj=obj, from_status="", to_status=current, actor=actor, action=action,
+                                 reason=reason, data=data, institution=institution)
     target = current if to is None else to
     if to is not None and to not in table.get(current, frozenset()):
         raise TransitionNotAllowed(

@@ -29,17 +29,17 @@ class HisAccountAdmin(admin.ModelAdmin):
     actions = ["revoke"]
     form = HisAccountCreateForm
 
-    def get_queryset(self, request: HttpRequest):  # noqa: ANN201
+    def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).prefetch_related("memberships__institution")
 
     @admin.display(description=_("医疗机构"))
     def hospital(self, obj: HisAccount) -> str:
         return ", ".join(m.institution.code for m in obj.memberships.all() if m.institution_id)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # an account is created or revoked, never edited into another hospital
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def save_model(self, request: HttpRequest, obj: HisAccount, form: forms.Form, change: bool) -> None:
@@ -53,13 +53,13 @@ class HisAccountAdmin(admin.ModelAdmin):
         messages.warning(request, _("账号 %(u)s 的 API 令牌（只显示这一次，请交给 HIS 厂商妥善保存）：%(k)s")
                          % {"u": user.username, "k": key})
 
-    def save_related(self, request: HttpRequest, form: forms.Form, formsets, change: bool) -> None:  # noqa: ANN001
+    def save_related(self, request: HttpRequest, form: forms.Form, formsets, change: bool) -> None:
         pass
 
     @admin.action(description=_("停用所选 HIS 系统账号（删除令牌）"))
-    def revoke(self, request: HttpRequest, queryset) -> None:  # noqa: ANN001
+    def revoke(self, request: HttpRequest, queryset) -> None:
         for account in queryset:
-            services.his_account_revoke(user=account, actor=request.user, reason=_("管理员停用"))
+            services.his_account_revoke(user=account, actor=request.user, reason=str(_("管理员停用")))
         self.message_user(request, _("已停用 %(n)d 个账号。") % {"n": queryset.count()}, messages.SUCCESS)
 
 
@@ -75,8 +75,8 @@ class ApiRequestLogAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

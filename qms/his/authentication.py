@@ -11,7 +11,7 @@ from organizations.models import Membership
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    def authenticate_credentials(self, key: str):  # noqa: ANN201
+    def authenticate_credentials(self, key: str):
         his = Membership.objects.filter(
             user=OuterRef("user_id"), role=Membership.Role.HIS, is_active=True
         ).values("institution_id")[:1]

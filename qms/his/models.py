@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HisAccountManager(UserManager):
-    def get_queryset(self):  # noqa: ANN201
+    def get_queryset(self):
         from organizations.models import Membership
 
         return super().get_queryset().filter(memberships__role=Membership.Role.HIS).distinct()
@@ -21,7 +21,7 @@ class HisAccountManager(UserManager):
 class HisAccount(get_user_model()):  # type: ignore[misc]
     """The admin's view of system accounts: the users holding a his_system membership."""
 
-    objects = HisAccountManager()
+    objects: HisAccountManager = HisAccountManager()
 
     class Meta:
         proxy = True

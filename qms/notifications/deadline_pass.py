@@ -141,11 +141,11 @@ class Directory:
             elif kind == R.DEPUTIES:
                 out.update(self.inst_deputies.get(institution_id, ()) if institution_id else ())
             elif kind == R.PRINCIPAL:
-                if institution_id and self.inst_principal.get(institution_id):
-                    out.add(self.inst_principal[institution_id])
+                if institution_id and (principal := self.inst_principal.get(institution_id)):
+                    out.add(principal)
             elif kind == R.COMMITTEE_CHAIR:
-                if institution_id and self.inst_chair.get(institution_id):
-                    out.add(self.inst_chair[institution_id])
+                if institution_id and (chair := self.inst_chair.get(institution_id)):
+                    out.add(chair)
             elif kind == R.OFFICIALS:
                 out.update(self.auth_officials.get(authority_id, ()) if authority_id else ())
             elif kind == R.PARENT_OFFICIALS:
@@ -203,7 +203,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
         "%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s，已逾期%(late)s仍未完成。%(why)s（%(esc_article)s）。"
     )
     unconfirmed_text = _("（该年度节假日安排未公布，按周一至周五推算，未确认）")
-    stage_word = {
+    stage_word: dict[str, str] = {
         Notification.Stage.SOON: _("即将到期"),
         Notification.Stage.OVERDUE: _("已逾期"),
         Notification.Stage.ESCALATED: _("逾期上报"),
@@ -394,7 +394,11 @@ def run_pass(
 ) -> PassRun:
     run = _start(kind, today, run_id)
     now = now or timezone.now()
-    today = run.today if kind == PassRun.Kind.DAILY else timezone.localtime(now).date()
+    if kind == PassRun.Kind.DAILY:
+        assert run.today is not None  # _start dates every daily run
+        today = run.today
+    else:
+        today = timezone.localtime(now).date()
     clock = Clock(
         kind=kind,
         today=today,

@@ -1,6 +1,8 @@
 """In-app notifications (each one is also the exactly-once claim of its reminder), the outbox and pass runs."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -59,6 +61,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    display_title: str
+    display_body: str
 
     class Meta:
         verbose_name = _("通知")
@@ -168,6 +174,10 @@ class PassRun(models.Model):
     error = models.TextField(_("错误"), blank=True)
     worker = models.CharField(_("执行进程"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set on fetched rows for display by the views and selectors; not columns.
+    rule_rows: list[dict[str, Any]]
+    found_visible: int
 
     class Meta:
         verbose_name = _("期限检查记录")

@@ -37,7 +37,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(notification.url)
-    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
+    return redirect(request.POST.get("next", "") if url_has_allowed_host_and_scheme(
         request.POST.get("next", ""), allowed_hosts={request.get_host()}) else reverse("notifications:inbox"))
 
 

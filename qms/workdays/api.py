@@ -40,7 +40,7 @@ class AddWorkdaysView(APIView):
             )
         ],
     )
-    def get(self, request):  # noqa: ANN001, ANN201
+    def get(self, request):
         query = AddWorkdaysQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, days = query.validated_data["start"], query.validated_data["days"]
@@ -51,13 +51,13 @@ class AddWorkdaysView(APIView):
 class CalendarYearBody(serializers.Serializer):
     holidays = serializers.ListField(child=serializers.DateField(), max_length=366)
     workdays = serializers.ListField(child=serializers.DateField(), max_length=366)
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.source
 
 
 class CalendarYearAnswer(serializers.Serializer):
     year = serializers.IntegerField()
     confirmed = serializers.BooleanField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.source
     holidays = serializers.ListField(child=serializers.DateField())
     workdays = serializers.ListField(child=serializers.DateField())
     moved = serializers.IntegerField(help_text="how many open deadlines moved")
@@ -76,7 +76,7 @@ class CalendarYearView(APIView):
         request=CalendarYearBody,
         responses={200: CalendarYearAnswer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
     )
-    def put(self, request, year: int):  # noqa: ANN001, ANN201
+    def put(self, request, year: int):
         from qms.workdays import services, year_confirmed
 
         body = CalendarYearBody(data=request.data)

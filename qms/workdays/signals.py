@@ -7,5 +7,5 @@ from qms.workdays.models import CalendarDay, CalendarYear
 
 @receiver([post_save, post_delete], sender=CalendarDay)
 @receiver([post_save, post_delete], sender=CalendarYear)
-def _calendar_changed(sender, **kwargs) -> None:  # noqa: ANN001
+def _calendar_changed(sender, **kwargs) -> None:
     clear_cache()

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safety_info.models import EventExport, SafetyRecord
 from safety_info.workflow import AccidentGrade, Channel, Instance, Kind, Resolution, Responsibility
 
+if TYPE_CHECKING:
+    from adverse_events.models import AdverseEvent
+
 
 class SafetyRecordSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
-    adverse_events: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    adverse_events: serializers.PrimaryKeyRelatedField[AdverseEvent] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     art45_ground1 = serializers.BooleanField(source="is_art45_ground1", read_only=True)
 
     class Meta:

@@ -31,7 +31,7 @@ def _snapshot() -> dict:
     return out
 
 
-def _leaks(before: dict, after: dict, user) -> list[str]:  # noqa: ANN001
+def _leaks(before: dict, after: dict, user) -> list[str]:
     needles = [n for n in {user.username, user.first_name, user.last_name, user.get_full_name(), user.email} if n]
     found = []
     for model, (fields, rows) in after.items():
@@ -51,7 +51,7 @@ def _leaks(before: dict, after: dict, user) -> list[str]:  # noqa: ANN001
     return found
 
 
-def _log_leaks(records, user) -> list[str]:  # noqa: ANN001
+def _log_leaks(records, user) -> list[str]:
     needles = [user.username, user.get_full_name(), f"user={user.pk}", f"user_id={user.pk}", f"'id': {user.pk}"]
     return [r.getMessage() for r in records for n in needles if n and n in r.getMessage()]
 

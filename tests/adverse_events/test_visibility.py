@@ -16,7 +16,7 @@ def events(report, personas):
     }
 
 
-def _names(user, events) -> set[str]:  # noqa: ANN001
+def _names(user, events) -> set[str]:
     ids = set(visible_events(user).values_list("pk", flat=True))
     return {k for k, e in events.items() if e.pk in ids}
 

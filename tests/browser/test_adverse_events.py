@@ -13,12 +13,12 @@ pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("QMS_SCREENSHOTS", "")
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def _logout(page) -> None:  # noqa: ANN001
+def _logout(page) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.click("#logout-button")
     page.wait_for_url("**/accounts/login/")

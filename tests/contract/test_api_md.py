@@ -22,13 +22,13 @@ PAGE_KEYS = {"count", "next", "previous", "results"}
 
 @pytest.fixture
 def as_user(seeded, api):  # noqa: F811
-    def make(username: str, **headers):  # noqa: ANN003, ANN202
+    def make(username: str, **headers):
         return api(seeded.user(username), **headers)
 
     return make
 
 
-def _page(response) -> list[dict]:  # noqa: ANN001
+def _page(response) -> list[dict]:
     assert response.status_code == 200, response.content[:500]
     body = response.json()
     assert set(body) == PAGE_KEYS, body.keys()
@@ -41,7 +41,7 @@ def _is_field_errors(body: object) -> bool:
     )
 
 
-def _idempotent_replay(client, path: str, body: dict, count, *, expect: int) -> dict:  # noqa: ANN001
+def _idempotent_replay(client, path: str, body: dict, count, *, expect: int) -> dict:
     """Same key + same body → the first answer, nothing new; same key + other body → 409."""
     key = f"contract-{uuid.uuid4()}"
     before = count()
@@ -154,7 +154,7 @@ def test_row_event_types(seeded, as_user):  # noqa: F811
 # ---------------------------------------------------------------- adverse events
 
 
-def _event_body(**over) -> dict:  # noqa: ANN003
+def _event_body(**over) -> dict:
     now = timezone.localtime()
     body = {
         "department": "CARD",
@@ -257,7 +257,7 @@ def _when(day: dt.date, hour: int = 9) -> str:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour))).isoformat()
 
 
-def _trigger_body(**over) -> dict:  # noqa: ANN003
+def _trigger_body(**over) -> dict:
     body = {"institution": "H001", "trigger_ground": 4,
             "trigger_date": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
             "problems": "院感防控存在严重隐患：手卫生依从率连续三个月低于60%。"}

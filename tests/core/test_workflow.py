@@ -45,6 +45,15 @@ def test_it_records_a_step_that_keeps_the_status_by_its_action(rect, personas):
     assert (row.from_status, row.to_status, row.action, row.data) == ("open", "open", "rectification.evidence_added", {"n": 1})
 
 
+def test_a_created_object_is_recorded_from_nothing_to_its_first_status_without_a_save(rect, personas):
+    Rectification.objects.filter(pk=rect.pk).update(problem="changed elsewhere")
+    rect.problem = "stale"
+    row = transition(rect, None, table=TRANSITIONS, actor=personas["qc_office"], action="rectification.opened", created=True)
+    assert (row.from_status, row.to_status, row.action) == ("", "open", "rectification.opened")
+    rect.refresh_from_db()
+    assert rect.problem == "changed elsewhere"
+
+
 def test_it_saves_only_the_named_fields(rect, personas):
     Rectification.objects.filter(pk=rect.pk).update(problem="changed elsewhere")
     rect.report_text = "done"

@@ -52,7 +52,7 @@ def test_two_concurrent_interview_steps_lose_neither(django_db_serialized_rollba
         services.interview_investigate(interview=stale, actor=users["official_jn"], experts="专家", findings="核实",
                                        cause_analysis="归因", proposals="", investigated_on=dt.date(2025, 9, 11))
 
-    def run(step) -> None:  # noqa: ANN001
+    def run(step) -> None:
         try:
             barrier.wait(timeout=30)
             step()

@@ -45,7 +45,7 @@ def _terminate_app_connections() -> int:
 
 
 @pytest.fixture
-def wsgi(django_db_serialized_rollback, transactional_db):  # noqa: ANN001, ANN201
+def wsgi(django_db_serialized_rollback, transactional_db):
     """The real WSGI handler (not Django's test client, which switches off close_old_connections)."""
     from rest_framework.authtoken.models import Token
     from werkzeug.test import Client
@@ -67,7 +67,7 @@ def wsgi(django_db_serialized_rollback, transactional_db):  # noqa: ANN001, ANN2
     token = Token.objects.get(user__username="his_h001").key
     client = Client(application)
 
-    def post(body: dict, key: str):  # noqa: ANN202
+    def post(body: dict, key: str):
         return client.post("/api/v1/adverse-events/", json=body,
                            headers={"Authorization": f"Token {token}", "Idempotency-Key": key})
 
@@ -104,7 +104,7 @@ def test_a_request_cut_off_mid_transaction_writes_nothing_then_a_retry_succeeds(
     original = services.deadline_open
     calls = {"n": 0}
 
-    def cut(**kwargs):  # noqa: ANN003, ANN202
+    def cut(**kwargs):
         calls["n"] += 1
         if calls["n"] == 1:  # the event row is written, its deadlines not yet: the worst moment
             _terminate_app_connections()

@@ -25,7 +25,7 @@ def his(demo, api):
     return api(user)
 
 
-def resource(**over) -> dict:  # noqa: ANN003
+def resource(**over) -> dict:
     body = copy.deepcopy(EXAMPLE)
     now = timezone.localtime()
     body["date"] = (now - dt.timedelta(hours=5)).isoformat()
@@ -107,7 +107,7 @@ def test_it_takes_the_department_from_the_extension(his):
     assert AdverseEvent.objects.get(pk=int(response.json()["id"])).department.code == "CARD"
 
 
-def _outcome(response) -> list[dict]:  # noqa: ANN001
+def _outcome(response) -> list[dict]:
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["resourceType"] == "OperationOutcome" and body["issue"]
@@ -155,6 +155,13 @@ def test_another_hospitals_department_is_refused(demo, api, personas):
     response = api(personas["qc_office_h002"]).post(URL, resource(), format="json")
     issues = _outcome(response)
     assert "location" in issues[0]["expression"][0]
+
+
+@pytest.mark.parametrize("code, words", [("NK", "不属于您所在的医疗机构"), ("NOPE", "科室代码“NOPE”不存在")])
+def test_a_department_it_cannot_report_in_is_refused_in_the_words_of_the_json_api(his, code, words):
+    # One resolver (adverse_events.services.report_department) for the form, the JSON API and FHIR.
+    issues = _outcome(his.post(URL, resource(location={"identifier": {"value": code}}), format="json"))
+    assert any("location" in i["expression"][0] and words in i["diagnostics"] for i in issues), issues
 
 
 def test_it_honours_idempotency_key(his):

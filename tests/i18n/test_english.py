@@ -34,7 +34,7 @@ def parse_po(text: str) -> list[dict]:
     """A tiny .po reader: entries with their flags, msgid, msgid_plural and msgstr(s); obsolete ones skipped."""
     entries: list[dict] = []
     current: dict | None = None
-    key = None
+    key: tuple[str, int] | str | None = None
 
     def flush() -> None:
         if current is not None and "msgid" in current:

@@ -22,17 +22,13 @@ DEAD_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens there
 def broker(url: str, *, eager: bool):
     old_url, old_eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
 
-    def reset() -> None:
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = url, eager
-    reset()
+    celery_app.conf.update(broker_url=url, task_always_eager=eager)
+    celery_app.close()  # drop the connection and producer pools so the next send uses this broker
     try:
         yield
     finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = old_url, old_eager
-        reset()
+        celery_app.conf.update(broker_url=old_url, task_always_eager=old_eager)
+        celery_app.close()
 
 
 def test_it_keeps_a_users_save_and_its_work_when_redis_is_down(demo, client, django_capture_on_commit_callbacks, open_deadline):

@@ -92,7 +92,7 @@ def crawl(client: Client, start: str = "/") -> dict[str, object]:
     return seen
 
 
-def _inject(seeded, api) -> dict[str, int]:  # noqa: ANN001, F811
+def _inject(seeded, api) -> dict[str, int]:  # noqa: F811
     """The payloads into every free-text field and name we can reach; returns the ids of what to look at."""
     from adverse_events.models import AdverseEvent
     from committees.models import AgendaItem, Meeting
@@ -155,11 +155,11 @@ def _inject(seeded, api) -> dict[str, int]:  # noqa: ANN001, F811
 
 
 @pytest.fixture
-def injected(seeded, api):  # noqa: ANN201, F811
+def injected(seeded, api):  # noqa: F811
     return _inject(seeded, api)
 
 
-def _signed_in(seeded, username: str, **kwargs) -> Client:  # noqa: ANN003, F811
+def _signed_in(seeded, username: str, **kwargs) -> Client:  # noqa: F811
     client = Client(**kwargs)
     client.force_login(seeded.user(username))
     return client
@@ -173,7 +173,7 @@ def _pdf_text(content: bytes) -> str:
                               check=True).stdout
 
 
-def _content(response) -> bytes:  # noqa: ANN001
+def _content(response) -> bytes:
     return b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
 
 

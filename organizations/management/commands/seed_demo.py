@@ -24,10 +24,10 @@ def ensure_reference_data() -> None:
 class Command(BaseCommand):
     help = "Build the demo data of API.md (idempotent): authorities, hospitals, users, and each app's records."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--password", required=True, help="password of every demo user")
 
-    def handle(self, *args, password: str, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, password: str, **options) -> None:
         ctx = demo.DemoContext(password=password)
         with transaction.atomic():
             ensure_reference_data()

@@ -19,7 +19,6 @@ from rest_framework.views import APIView
 
 from adverse_events import services as event_services
 from adverse_events.models import EventType
-from organizations.models import Department
 from qms.core.idempotency import HEADER, idempotent
 from qms.fhir.adverse_event import (
     EXT_DEPARTMENT,
@@ -123,20 +122,19 @@ class AdverseEventFhirView(APIView):
         issues = list(mapped.issues)
         department = None
         if mapped.department_code:
-            allowed = event_services.reporter_institution_ids(request.user)
-            found = list(Department.objects.filter(code=mapped.department_code, is_active=True,
-                                                   institution_id__in=allowed).select_related("institution")[:2])
-            if len(found) != 1:
-                issues.append(Issue("AdverseEvent.location.identifier",
-                                    f"科室代码“{mapped.department_code}”不是本院科室。", "code-invalid"))
-            else:
-                department = found[0]
+            try:
+                department = event_services.report_department(request.user, mapped.department_code)
+            except DjangoValidationError as exc:
+                issues.extend(Issue("AdverseEvent.location.identifier", str(m), "code-invalid") for m in exc.messages)
         event_type = EventType.objects.filter(code=mapped.event_type_code, is_active=True).first()
         if event_type is None:
             issues.append(Issue("AdverseEvent.category", f"无法对应到事件类型：{mapped.event_type_code}。",
                                 "code-invalid"))
         if issues:
             return self._refuse(issues)
+        # map_resource and the lookups above reported whatever of these is missing.
+        assert department is not None and event_type is not None
+        assert mapped.occurred_at is not None and mapped.discovered_at is not None
         try:
             event = event_services.adverse_event_report(
                 reporter=request.user, department=department, occurred_at=mapped.occurred_at,

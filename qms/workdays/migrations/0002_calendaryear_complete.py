@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def _existing_years_with_days_complete(apps, schema_editor):  # noqa: ANN001
+def _existing_years_with_days_complete(apps, schema_editor):
     """Years entered before this field whose days are in keep counting as confirmed."""
     CalendarYear = apps.get_model("workdays", "CalendarYear")
     CalendarDay = apps.get_model("workdays", "CalendarDay")

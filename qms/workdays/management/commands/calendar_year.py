@@ -25,7 +25,7 @@ def _dates(text: str) -> list[dt.date]:
 class Command(BaseCommand):
     help = "录入全年节假日安排，或更正某一天（重新计算受影响的全部法定期限）"
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("year", nargs="?", type=int)
         parser.add_argument("--holidays", default="", help="逗号分隔：放假的工作日")
         parser.add_argument("--workdays", default="", help="逗号分隔：调休上班的周末")
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         group.add_argument("--delete", action="store_true", help="删除该日的录入")
         parser.add_argument("--note", default="")
 
-    def handle(self, *args, **o) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **o) -> None:
         try:
             if o["day"]:
                 day = _dates(o["day"])[0]
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 else:
                     raise CommandError("请指定 --off、--on 或 --delete。")
             elif o["year"]:
-                _row, moved = services.calendar_year_set(
+                _year, moved = services.calendar_year_set(
                     year=o["year"], holidays=_dates(o["holidays"]), workdays=_dates(o["workdays"]), source=o["source"]
                 )
             else:
