@@ -20,7 +20,9 @@ import os
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlparse, urlunparse
 
 BENCH_DB = os.environ.get("BENCH_DB", "qms_bench_province")
@@ -76,7 +78,7 @@ def _load(indicators, institutions, periods, now) -> int:  # noqa: ANN001
             for k, period in enumerate(periods):
                 den = 300 + (h_pk * 37 + k * 11 + ind.pk) % 2700
                 num = int(den * 0.9) if ind.direction == "higher" else den // 200 + (h_pk + k) % 4
-                rate = compute_rate(num, den, ind.factor, ind.kind)
+                rate = compute_rate(Decimal(num), Decimal(den), ind.factor, ind.kind)
                 buf.write(f"{ind.pk}\t{h_pk}\t\\N\t{period}\t{num}\t{den}\t{rate}\tdemo\t\\N\t{now}\t1\tt\t\\N\t1\t"
                           f"{snap}\t{ind.factor}\t\t{now}\n")
                 n += 1
@@ -100,6 +102,7 @@ def run() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     django.setup()
     from django.conf import settings
+    from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -146,8 +149,8 @@ def run() -> int:
     periods = [add_months(last, -i) for i in range(MONTHS)]
     pairs = list(Institution.objects.filter(code__regex=r"^(P|S)").values_list("id", "grade_level"))
     n_values = _load(indicators, pairs, periods, timezone.now().isoformat())
-    province_official = UserFactory(username="bench_province")
-    county_official = UserFactory(username="bench_county")
+    province_official = cast(User, UserFactory(username="bench_province"))
+    county_official = cast(User, UserFactory(username="bench_county"))
     Membership.objects.create(user=province_official, role=Membership.Role.OFFICIAL, authority=sd)
     Membership.objects.create(user=county_official, role=Membership.Role.OFFICIAL, authority=small_root)
     setup_s = time.perf_counter() - t0

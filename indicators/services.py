@@ -600,7 +600,7 @@ def intervention_record(
         errors["implemented_on"] = [_("实施日期不能晚于今天。")]
     if source_kind not in Intervention.SourceKind.values:
         errors["source_kind"] = [_("来源无效。")]
-    if errors:
+    if errors or ind is None:
         raise ValidationError(errors)
     return Intervention.objects.create(
         indicator=ind, institution=institution, department=department, title=title.strip(),
