@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 .PHONY: run test lint setup system-deps system-deps-test static messages migrate demo worker beat bench clean
 
 run: setup migrate demo
-	@echo "Demo users (password $(DEMO_PASSWORD)): qc_office principal head_cardiology staff_nurse leader_jn official_jn official_jn2 official_lx qc_expert sysadmin qc_office_h002 his_h001"
+	@echo "Demo users (password $(DEMO_PASSWORD)): qc_office principal head_cardiology staff_nurse leader_jn official_jn official_jn2 official_lx qc_expert sysadmin qc_centre_jn qc_office_h002 (his_h001: API token only)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps-test setup

@@ -52,7 +52,7 @@ def bulletin_start(
             return latest, False
         draft = existing.filter(status__in=[Status.DRAFT, Status.GENERATING, Status.READY, Status.FAILED]).first()
         if draft is not None:
-            transaction.on_commit(lambda: _enqueue(draft.pk))
+            _enqueue(draft.pk)
             return draft, False
         last = existing.aggregate(v=Max("version"))["v"]
         published = existing.filter(status=Status.PUBLISHED).order_by("-version").first()
@@ -73,14 +73,21 @@ def bulletin_start(
             reason=f"更正 {published.issue_number}" if published else "",
             data={"period": bulletin.period, "version": bulletin.version},
         )
-        transaction.on_commit(lambda: _enqueue(bulletin.pk))
+        _enqueue(bulletin.pk)
     return bulletin, True
 
 
-def _enqueue(bulletin_id: int) -> None:
-    from bulletins.tasks import bulletin_generate_task
+GENERATE_TASK = "bulletins.tasks.bulletin_generate_task"
+RENDER_TASK = "bulletins.tasks.bulletin_render_task"
 
-    bulletin_generate_task.delay(bulletin_id)
+
+def _enqueue(bulletin_id: int) -> None:
+    """Through the outbox, in the caller's transaction (issue 13 item 6): a dead broker keeps the work pending
+    for the periodic re-send instead of failing the request; the task claims the draft, so a re-send after a
+    delivery runs it once."""
+    from qms.notifications.services import outbox_enqueue
+
+    outbox_enqueue(task=GENERATE_TASK, args=[bulletin_id])
 
 
 def _progress(bulletin_id: int, percent: int, text: str) -> None:
@@ -206,14 +213,14 @@ def bulletin_update_commentary(
                    data={"sections": sorted((commentary or {}).keys()), "foreword": foreword is not None})
         if locked.status == Status.READY:
             # The draft PDF must show the words just written; the data is not regathered.
-            transaction.on_commit(lambda: _enqueue_render(locked.pk))
+            _enqueue_render(locked.pk)
     return locked
 
 
 def _enqueue_render(bulletin_id: int) -> None:
-    from bulletins.tasks import bulletin_render_task
+    from qms.notifications.services import outbox_enqueue
 
-    bulletin_render_task.delay(bulletin_id)
+    outbox_enqueue(task=RENDER_TASK, args=[bulletin_id])
 
 
 def bulletin_publish(*, bulletin: Bulletin, actor: Any) -> Bulletin:

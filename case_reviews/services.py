@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -175,14 +174,10 @@ EXCEL_COLUMNS = [
 
 def case_pool_rows_from_xlsx(data: bytes) -> list[dict]:
     """The first sheet of an upload: a header row of the Chinese (or field) names, then one case per row."""
-    from openpyxl import load_workbook
+    from qms.uploads import workbook_rows
 
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise ValidationError({"file": [_("无法读取该文件：请上传 .xlsx 格式的 Excel 文件。")]}) from exc
-    ws = wb.worksheets[0]
-    lines = list(ws.iter_rows(values_only=True))
+    # The caps of every import (rows, cell size, uncompressed size: issue 13 item 5) are checked there.
+    lines = workbook_rows(data, not_workbook=_("无法读取该文件：请上传 .xlsx 格式的 Excel 文件。"))
     if not lines:
         raise ValidationError({"file": [_("文件为空。")]})
     names = {label: key for key, label in EXCEL_COLUMNS} | {key: key for key, _l in EXCEL_COLUMNS}

@@ -3,14 +3,12 @@ then by its header row; the rows are returned raw for the service to check one b
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 HEADER = ["指标编码", "指标名称", "机构代码", "科室代码", "月份(YYYY-MM)", "分子", "分母"]
@@ -30,23 +28,9 @@ def _cell_text(v: Any) -> str:
 
 def read_values(upload: Any) -> list[dict]:
     data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    limit = getattr(settings, "QMS_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-    if len(data) > limit:
-        raise ValidationError({"file": [_("文件过大（上限 %(n)s MB）。") % {"n": limit // (1024 * 1024)}]})
-    not_workbook = ValidationError({"file": [_("上传的文件不是 Excel 工作簿（.xlsx），请使用下载的模板。")]})
-    if not data.startswith(b"PK\x03\x04"):
-        raise not_workbook
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if "xl/workbook.xml" not in zf.namelist():
-                raise not_workbook
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ValidationError:
-        raise
-    except Exception:  # noqa: BLE001 - any parse failure is "not a workbook" to the user
-        raise not_workbook from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    from qms.uploads import workbook_rows
+
+    rows = iter(workbook_rows(data, not_workbook=_("上传的文件不是 Excel 工作簿（.xlsx），请使用下载的模板。")))
     header = [_cell_text(c) for c in (next(rows, None) or [])]
     header = header[: len(HEADER)] + [""] * (len(HEADER) - len(header))
     wrong = [(i, want, got) for i, (want, got) in enumerate(zip(HEADER, header)) if want != got]
@@ -68,7 +52,6 @@ def read_values(upload: Any) -> list[dict]:
             if key:
                 item[key] = _cell_text(cell)
         out.append(item)
-    wb.close()
     return out
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 HEAD = ["检查表编码", "检查表名称", "核心制度或领域", "条目编码", "检查内容", "分值", "扣分标准"]
@@ -45,12 +45,14 @@ def _text(v: Any) -> str:
 
 def parse_workbook(data: bytes) -> tuple[list[dict], list[dict]]:
     """-> (checklists [{code, name, area, row, items}], errors [{row, message}]). Never raises on bad input."""
+    from django.core.exceptions import ValidationError as Refused
+
+    from qms.uploads import workbook_rows
+
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is the user's error, not ours
-        return [], [{"row": 0, "message": _("无法读取该文件：请上传 Excel（.xlsx）文件。")}]
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+        rows = iter(workbook_rows(data, not_workbook=_("无法读取该文件：请上传 Excel（.xlsx）文件。")))
+    except Refused as exc:  # the caps of every import (issue 13 item 5), or not a workbook
+        return [], [{"row": 0, "message": m} for m in exc.messages]
     head = [_text(v) for v in next(rows, [])]
     if head[: len(HEAD)] != HEAD:
         return [], [{"row": 1, "message": _("第 1 行应为表头：%(head)s。") % {"head": " | ".join(HEAD)}}]

@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from organizations.models import (
@@ -6,6 +9,7 @@ from organizations.models import (
     Department,
     Institution,
     Membership,
+    PasswordChangeRequired,
     QualityCommittee,
     QualityController,
     QualityGroup,
@@ -69,3 +73,31 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "is_leader", "is_head", "is_active", "authority", "institution"]
     search_fields = ["user__username", "user__first_name", "title"]
     autocomplete_fields = ["user"]
+
+
+@admin.action(description=_("要求下次登录时修改密码"))
+def require_password_change(modeladmin, request, queryset):  # noqa: ANN001, ANN201
+    n = 0
+    for user in queryset:
+        _row, created = PasswordChangeRequired.objects.get_or_create(user=user, defaults={"requested_by": request.user})
+        n += created
+    modeladmin.message_user(request, _("已要求 %(n)s 位用户下次登录时修改密码。") % {"n": n}, messages.SUCCESS)
+
+
+_User = get_user_model()
+_UserAdmin = type(admin.site._registry[_User]) if _User in admin.site._registry else UserAdmin
+
+
+class QmsUserAdmin(_UserAdmin):
+    actions = [*(_UserAdmin.actions or []), require_password_change]
+
+
+if _User in admin.site._registry:
+    admin.site.unregister(_User)
+admin.site.register(_User, QmsUserAdmin)
+
+
+@admin.register(PasswordChangeRequired)
+class PasswordChangeRequiredAdmin(admin.ModelAdmin):
+    list_display = ("user", "requested_by", "requested_at")
+    raw_id_fields = ("user", "requested_by")

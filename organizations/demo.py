@@ -220,7 +220,7 @@ def seed(ctx: DemoContext) -> None:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
 
-    his = _user(ctx, "his_h001", "H001 HIS 接口")
+    his = _user(ctx, "his_h001", "H001 HIS 接口", login=False)  # token only, like a real HIS account
     _member(his, Membership.Role.HIS, institution=h001, title="HIS 系统账号")
     Token.objects.get_or_create(user=his)
     ctx.log.append("organisation: SD/JN/LX, H001, H002")

@@ -292,3 +292,20 @@ class Membership(models.Model):
     def __str__(self) -> str:
         place = self.authority or self.department or self.institution
         return f"{self.user} · {place} · {self.get_role_display()}"
+
+
+class PasswordChangeRequired(models.Model):
+    """An administrator asked this user to change the password: every page sends them to the change page
+    after their next sign-in, until they have changed it (issue 13 item 14)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户"))
+    requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("要求人"))
+    requested_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("须修改密码")
+        verbose_name_plural = _("须修改密码")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -153,3 +153,59 @@ def sweep_orphan_files(*, now: dt.datetime | None = None) -> list[str]:
             default_storage.delete(name)
             removed.append(name)
     return sorted(removed)
+
+
+# ---------------------------------------------------------------- Excel imports (issue 13 item 5)
+
+def _import_limits() -> tuple[int, int, int]:
+    return (int(getattr(settings, "QMS_IMPORT_MAX_ROWS", 5000)),
+            int(getattr(settings, "QMS_IMPORT_MAX_CELL_CHARS", 2000)),
+            int(getattr(settings, "QMS_XLSX_MAX_UNCOMPRESSED_BYTES", 20 * 1024 * 1024)))
+
+
+def workbook_rows(data: bytes, *, field: str = "file", not_workbook: str = "") -> list[tuple]:
+    """The first sheet's rows (header included) as tuples of values, with the caps of an import checked:
+    the upload's size, then the uncompressed size of every zip member (read from the zip's directory,
+    before anything is inflated or parsed), then, while reading, the number of rows and each cell's length.
+    Any breach, or a file that is not a workbook, is a ValidationError on `field` with a clear message."""
+    import openpyxl
+
+    max_rows, max_cell, max_unzipped = _import_limits()
+    refuse = not_workbook or _("上传的文件不是 Excel 工作簿（.xlsx）。")
+    limit = int(getattr(settings, "QMS_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+    if len(data) > limit:
+        raise ValidationError({field: [_("文件过大（上限 %(n)s MB）。") % {"n": limit // (1024 * 1024)}]})
+    if not data.startswith(b"PK\x03\x04"):
+        raise ValidationError({field: [refuse]})
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = zf.infolist()
+    except zipfile.BadZipFile:
+        raise ValidationError({field: [refuse]}) from None
+    if sum(m.file_size for m in members) > max_unzipped:
+        raise ValidationError({field: [_("工作簿解压后超过 %(n)s MB，请拆分后分批导入。")
+                                       % {"n": max_unzipped // (1024 * 1024)}]})
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise ValidationError({field: [refuse]})
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+        raise ValidationError({field: [refuse]}) from None
+    try:
+        rows: list[tuple] = []
+        for number, row in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            if number > max_rows + 1:  # the header and max_rows rows
+                raise ValidationError({field: [_("行数过多：一次最多导入 %(n)s 行，请拆分后分批导入。")
+                                               % {"n": max_rows}]})
+            for column, value in enumerate(row or ()):
+                if isinstance(value, str) and len(value) > max_cell:
+                    raise ValidationError({field: [_("第 %(r)s 行第 %(c)s 列的单元格超过 %(n)s 个字符。")
+                                                   % {"r": number, "c": column + 1, "n": max_cell}]})
+            rows.append(tuple(row or ()))
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - a malformed sheet part
+        raise ValidationError({field: [refuse]}) from None
+    finally:
+        wb.close()
+    return rows

@@ -63,7 +63,7 @@ def deadline_open(
         object_id=obj.pk,
         rule=rule,
         defaults={
-            "label": label,
+            "label": " ".join((label or "").split()),  # a reminder's subject: one line
             "article": article,
             "due_on": due_on,
             "due_at": due_at,

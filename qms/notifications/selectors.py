@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from organizations.models import Membership
 from organizations.selectors import get_scope
-from qms.notifications.models import Notification, PassRun
+from qms.notifications.models import Notification, Outbox, PassRun
 
 
 def inbox_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -41,10 +41,20 @@ def pass_institution_ids(user: Any) -> frozenset[int] | None:
     return get_scope(user).institution_ids
 
 
+def _sent_within(runs: list[PassRun], allowed: frozenset[int]) -> dict[int, tuple[int, int]]:
+    """{run id: (notifications, e-mails)} of the given runs within the given hospitals: one query."""
+    rows = (Notification.objects.filter(run__in=[r.pk for r in runs], institution_id__in=allowed)
+            .values("run").annotate(n=Count("id", distinct=True),
+                                    e=Count("outbox", filter=Q(outbox__kind=Outbox.Kind.EMAIL), distinct=True)))
+    return {r["run"]: (r["n"], r["e"]) for r in rows}
+
+
 def recent_pass_runs(user: Any, *, limit: int = 15) -> list[PassRun]:
-    """The last passes, their counts cut down to the user's hospitals for a quality officer."""
+    """The last passes, their counts cut down to the user's hospitals for a quality officer (issue 13 item 12:
+    found, notified and e-mailed alike)."""
     runs = list(PassRun.objects.select_related("requested_by").order_by("-created_at", "-id")[:limit])
     allowed = pass_institution_ids(user)
+    sent = _sent_within(runs, allowed) if allowed is not None and runs else {}
     for run in runs:
         run.rule_rows = []
         if allowed is None:
@@ -60,6 +70,8 @@ def recent_pass_runs(user: Any, *, limit: int = 15) -> list[PassRun]:
             names = {rule: c.get("name", rule) for rule, c in (run.counts or {}).items()}
             run.rule_rows = [{"rule": r, "name": names.get(r, r), "found": n} for r, n in sorted(found.items())]
             run.found_visible = sum(found.values())
+            run.found = run.found_visible
+            run.notified, run.emailed = sent.get(run.pk, (0, 0))
     return runs
 
 
@@ -73,6 +85,13 @@ def pass_notifications(user: Any, runs: list[PassRun], *, limit: int = 100) -> Q
 
 
 def pass_run_for(user: Any, run_id: int) -> PassRun | None:
+    """The run with its figures cut down to the user's hospitals (staff: all)."""
     if not can_see_passes(user):
         return None
-    return PassRun.objects.filter(pk=run_id).first()
+    run = PassRun.objects.filter(pk=run_id).first()
+    allowed = pass_institution_ids(user)
+    if run is not None and allowed is not None:
+        run.found = sum(n for iid, per_rule in (run.found_by_institution or {}).items() if int(iid) in allowed
+                        for n in per_rule.values())
+        run.notified, run.emailed = _sent_within([run], allowed).get(run.pk, (0, 0))
+    return run

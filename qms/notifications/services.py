@@ -75,6 +75,11 @@ class Note(NamedTuple):
 NOTE_COLUMNS = list(Note._fields)
 
 
+def one_line(text: str) -> str:
+    """A subject: every run of whitespace (newlines included) is one space (issue 13 item 11)."""
+    return " ".join((text or "").split())
+
+
 def notifications_write(
     notes: Sequence[Note], *, emails: dict[int, str], run: PassRun | None = None
 ) -> list[tuple[int, int]]:
@@ -87,6 +92,9 @@ def notifications_write(
     """
     if not notes:
         return []
+    # A title is an e-mail subject: one line, whoever built the note.
+    notes = [n if "\n" not in n.title and "\r" not in n.title else n._replace(title=one_line(n.title)[:300])
+             for n in notes]
     if connection.vendor == "postgresql":
         return _write_postgresql(notes, emails=emails, run=run)
     return _write_orm(notes, emails=emails, run=run)
@@ -216,7 +224,7 @@ def notify(
             period_key=period_key,
             stage=stage,
             article=article,
-            title=subject[:300],
+            title=one_line(subject)[:300],
             body=body,
             url=url,
             content_type_id=ct.pk if ct is not None else None,
@@ -256,7 +264,7 @@ def outbox_enqueue(
     if task:
         kind, payload = Outbox.Kind.TASK, {"task": task, "args": list(args), "kwargs": kwargs or {}}
     else:
-        kind, payload = Outbox.Kind.EMAIL, {"to": list(email_to), "subject": subject, "body": body}
+        kind, payload = Outbox.Kind.EMAIL, {"to": list(email_to), "subject": one_line(subject), "body": body}
     with transaction.atomic():
         if dedupe_key:
             row, _ = Outbox.objects.get_or_create(dedupe_key=dedupe_key, defaults={"kind": kind, "payload": payload})
@@ -288,7 +296,7 @@ def _deliver_email(row: Outbox, connection: Any) -> None:
     else:
         payload = row.payload
         subject, body, to = payload.get("subject", ""), payload.get("body", ""), payload.get("to", [])
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to, connection=connection).send()
+    EmailMessage(subject=one_line(subject), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to, connection=connection).send()
 
 
 def _deliver_task(row: Outbox) -> None:

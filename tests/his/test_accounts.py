@@ -111,3 +111,17 @@ def test_a_his_account_is_bound_to_one_hospital(demo, api):
     his = api(get_user_model().objects.get(username="his_h001"))
     assert {i["code"] for i in his.get("/api/v1/institutions/").json()["results"]} == {"H001"}
     assert his.get("/api/v1/departments/?institution=H002").json()["results"] == []
+
+
+def test_the_demo_his_account_cannot_sign_in_to_pages(client, demo, api):
+    """Issue 13 item 13: seeded like a real HIS account, with an unusable password; its token still works."""
+    from tests.conftest import DEMO_PASSWORD
+
+    user = get_user_model().objects.get(username="his_h001")
+    assert not user.has_usable_password()
+    response = client.post("/accounts/login/", {"username": "his_h001", "password": DEMO_PASSWORD})
+    assert "_auth_user_id" not in client.session and response.status_code == 200
+    assert api(user).get("/api/v1/institutions/").status_code == 200
+    token = api()
+    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
+    assert token.get("/api/v1/institutions/").status_code == 200

@@ -1,35 +1,18 @@
 """The outbox: work kept across a broker outage, sent after commit, and sent once."""
 import datetime as dt
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from qms.celery import app as celery_app
 from qms.notifications import services
 from qms.notifications.models import Notification, Outbox, PassRun
+from tests.broker import DEAD_BROKER, broker
 
 from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
-
-DEAD_BROKER = "redis://127.0.0.1:6390/0"  # nothing listens there
-
-
-@contextmanager
-def broker(url: str, *, eager: bool):
-    old_url, old_eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-
-    celery_app.conf.update(broker_url=url, task_always_eager=eager)
-    celery_app.close()  # drop the connection and producer pools so the next send uses this broker
-    try:
-        yield
-    finally:
-        celery_app.conf.update(broker_url=old_url, task_always_eager=old_eager)
-        celery_app.close()
-
 
 def test_it_keeps_a_users_save_and_its_work_when_redis_is_down(demo, client, django_capture_on_commit_callbacks, open_deadline):
     card = demo.dept("H001", "CARD")

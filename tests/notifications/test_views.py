@@ -94,3 +94,24 @@ def test_staff_run_the_pass_now_and_follow_its_progress(client, personas, django
     assert 'id="run-now"' in page and "pass_progress.js" in page and "<script>" not in page
     client.force_login(personas["staff_nurse"])
     assert client.get(reverse("notifications:pass_progress", args=[run.pk])).status_code == 404
+
+
+def test_the_pass_progress_shows_a_quality_office_only_its_own_hospitals_figures(client, personas, open_deadline, demo):
+    """Issue 13 item 12: the progress JSON (and the page) count only the caller's hospitals."""
+    card = demo.dept("H001", "CARD")
+    open_deadline("monthly_report.due", obj=card, due_on=dt.date(2026, 3, 6), department=card, responsible=card.head)
+    for code in ("NK", "WK"):
+        h2 = demo.dept("H002", code)
+        open_deadline("monthly_report.due", obj=h2, due_on=dt.date(2026, 3, 6), department=h2, responsible=h2.head)
+    deadline_pass(today=TODAY)
+    run = PassRun.objects.get()
+    ours = Notification.objects.filter(run=run, institution=card.institution)
+    assert run.found == 3 and run.notified > ours.count() > 0
+    client.force_login(personas["qc_office"])
+    data = client.get(reverse("notifications:pass_progress", args=[run.pk])).json()
+    assert data["found"] == 1
+    assert data["notified"] == ours.count()
+    assert data["emailed"] == sum(1 for n in ours if n.outbox.filter(kind="email").exists())
+    page = client.get(reverse("notifications:passes")).content.decode()
+    assert f"<td>{ours.count()} / {data['emailed']}</td>" in page
+    assert f"发现 1 项，站内通知 {ours.count()} 条" in page
