@@ -447,18 +447,17 @@ def main() -> int:
         results: dict[str, list[dict]] = {name: [] for name, _, _ in phases}
         loads = []
         with tempfile.TemporaryDirectory(prefix="qms-bench-") as tmp:
-            head = (LUA_HEAD.replace("__TOKEN__", info["token"]).replace("__RUN__", info["run"])
+            head = (LUA_HEAD.replace("__TOKEN__", info["token"])
                     .replace("__OCCURRED__", info["occurred"]).replace("__DISCOVERED__", info["discovered"])
                     .replace("__SINCE__", info["since"]).replace("__PERIOD__", info["periods"][-1])
                     .replace("__INDICATORS__", ",".join(f'"{c}"' for c in info["indicators"]))
                     .replace("__PERIODS__", ",".join(f'"{p}"' for p in info["periods"])))
-            scripts = {}
-            for name, _, _ in phases:
-                scripts[name] = Path(tmp, f"{name}.lua")
-                scripts[name].write_text(head + REQUESTS[name])
             for round_no in range(args.rounds):
                 for name, path, _ in phases:
-                    r = _wrk(base + path, scripts[name], seconds=args.seconds, connections=args.connections,
+                    # every wrk run its own keys and bodies (its counters start again at 0)
+                    script = Path(tmp, f"{name}{round_no}.lua")
+                    script.write_text(head.replace("__RUN__", f"{info['run']}.{name}{round_no}") + REQUESTS[name])
+                    r = _wrk(base + path, script, seconds=args.seconds, connections=args.connections,
                              threads=args.threads)
                     results[name].append(r)
                     loads.append(os.getloadavg()[0])
@@ -498,11 +497,11 @@ def main() -> int:
         counted = json.loads(_shell(env, (
             "import json; from adverse_events.models import AdverseEvent; from indicators.models import "
             "IndicatorValue; from bench.models import BenchReport; from django.db.models import Count; "
-            f"ev = AdverseEvent.objects.filter(description__startswith='bench-{info['run']}-e-'); "
+            f"ev = AdverseEvent.objects.filter(description__startswith='bench-{info['run']}.', description__contains='-e-'); "
             f"iv = IndicatorValue.objects.filter(source='api', entered_at__gte={started}); "
             "print(json.dumps({'events': ev.count(), 'events_dup': ev.values('description').annotate("
             "n=Count('id')).filter(n__gt=1).count(), 'values': iv.count(), "
-            f"'minimal': BenchReport.objects.filter(description__startswith='bench-{info['run']}-m-').count()}}))")))
+            f"'minimal': BenchReport.objects.filter(description__startswith='bench-{info['run']}.').count()}}))")))
         lost_events = seen_events - counted["events"]
         lost_values = seen_values - counted["values"]
         print(f"events: 201s seen {seen_events}, rows {counted['events']}, lost {max(lost_events, 0)}, "
