@@ -13,4 +13,4 @@ RUN mkdir -p static/vendor/bootstrap \
     && DJANGO_SETTINGS_MODULE=qms.settings.production SECRET_KEY=build python manage.py collectstatic --noinput
 ENV DJANGO_SETTINGS_MODULE=qms.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "qms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4"]
+CMD ["gunicorn", "qms.wsgi:application", "-c", "gunicorn.conf.py"]

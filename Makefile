@@ -59,6 +59,7 @@ beat:
 	$(VENV)/bin/celery -A qms beat -l info
 
 bench: setup
+	scripts/system-deps.sh --bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:

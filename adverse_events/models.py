@@ -87,6 +87,8 @@ class SafetyGrade(models.TextChoices):
 
 
 class AdverseEvent(models.Model):
+    interview_triggered: bool  # set by the services for the API answer; not a column
+
     class Sex(models.TextChoices):
         MALE = "M", _("男")
         FEMALE = "F", _("女")

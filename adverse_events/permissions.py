@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from organizations.models import Membership
-from organizations.selectors import get_scope
+from organizations.selectors import active_memberships, get_scope
 
 
 def _memberships(user) -> tuple[frozenset[int], frozenset[int]]:
@@ -19,9 +19,8 @@ def _memberships(user) -> tuple[frozenset[int], frozenset[int]]:
     offices: set[int] = set()
     heads: set[int] = set()
     if user is not None and user.is_authenticated:
-        for role, institution_id, department_id in Membership.objects.filter(
-            user=user, is_active=True, role__in=[Membership.Role.QUALITY_OFFICE, Membership.Role.DEPARTMENT_HEAD]
-        ).values_list("role", "institution_id", "department_id"):
+        for m in active_memberships(user):
+            role, institution_id, department_id = m["role"], m["institution_id"], m["department_id"]
             if role == Membership.Role.QUALITY_OFFICE and institution_id:
                 offices.add(institution_id)
             elif role == Membership.Role.DEPARTMENT_HEAD and department_id:

@@ -40,7 +40,7 @@ from adverse_events.workflow import (
 from organizations.models import Department
 from organizations.selectors import get_scope
 from qms import workdays
-from qms.core.services import deadline_close, deadline_open
+from qms.core.services import deadline_close, deadline_open, deadlines_create
 from qms.core.workflow import transition
 from qms.uploads import CheckedUpload, check_upload
 
@@ -203,7 +203,8 @@ def adverse_event_report(
     severity_class = level_mapping()[severity_level]
     due_at = discovered_at + dt.timedelta(hours=severity_class.report_within_hours)
     event = AdverseEvent.objects.create(
-        institution_id=department.institution_id,
+        # the instance, not its id: the department was read with its hospital, so nothing below reads it again
+        institution=department.institution,
         department=department,
         place=place,
         occurred_at=occurred_at,
@@ -235,19 +236,18 @@ def adverse_event_report(
               "anonymous": anonymous},
     )
     url = _event_url(event)
-    # The hospital's own time limit for reporting: recorded as met (or met late) at the moment of the report.
-    deadline_open(
-        obj=event, rule="event.report_internal", label=_("不良事件院内上报"), article=_("院内制度（规范第三十八条）"),
-        due_at=due_at, institution=event.institution, department=department, url=url,
-    )
-    deadline_close(obj=event, rule="event.report_internal", at=now)
-    deadline_open(
-        obj=event, rule="event.receive", label=_("受理不良事件报告 %(no)s") % {"no": event.number},
-        article=_("院内制度（第三十九条）"), due_on=_workday_after(now, 1), basis_date=timezone.localdate(now),
-        workdays=1, confirmed=workdays.add_workdays(timezone.localdate(now), 1).confirmed,
-        institution=event.institution, department=department, url=url,
-    )
-    _escalate(event)
+    receive_by = workdays.add_workdays(timezone.localdate(now), 1)  # one computation for the date and its state
+    # A new event has no deadline rows yet: both are written by one INSERT (issue 16). The hospital's own time
+    # limit for reporting is recorded as met (or met late) at the moment of the report, the receipt is open.
+    deadlines_create(obj=event, rows=[
+        {"rule": "event.report_internal", "label": _("不良事件院内上报"), "article": _("院内制度（规范第三十八条）"),
+         "due_at": due_at, "department": department, "url": url, "done_at": now},
+        {"rule": "event.receive", "label": _("受理不良事件报告 %(no)s") % {"no": event.number},
+         "article": _("院内制度（第三十九条）"), "due_on": receive_by.date, "basis_date": timezone.localdate(now),
+         "workdays": 1, "confirmed": receive_by.confirmed, "department": department, "url": url},
+    ])
+    # What the answer says (interview_triggered) is known here: no second look at the event's interviews.
+    event.interview_triggered = _escalate(event, new=True)
     from qms.notifications import moments
 
     moments.event_reported(event)
@@ -320,12 +320,13 @@ def _reconcile_interviews(event: AdverseEvent, old_level: str) -> None:
                                      basis=_trigger_basis(event, today, classified=True))
 
 
-def _escalate(event: AdverseEvent, *, classified: bool = False) -> bool:
-    """Open the 约谈 trigger once per event. Returns whether the event now has one."""
+def _escalate(event: AdverseEvent, *, classified: bool = False, new: bool = False) -> bool:
+    """Open the 约谈 trigger once per event. Returns whether the event now has one. A new event (just reported)
+    has no interview yet: nothing to look up."""
     ground = interview_ground(event)
     if ground is None:
-        return event.interviews.exists()
-    if event.interviews.exists():
+        return False if new else event.interviews.exists()
+    if not new and event.interviews.exists():
         return True
     from interviews.services import interview_trigger
 

@@ -61,7 +61,7 @@ def main() -> int:
         conn.close()
 
 
-def _load(indicators, institutions, periods, now) -> int:  # noqa: ANN001
+def _load(indicators, institutions, periods, now) -> int:
     """COPY the hospital-level values: one row per hospital × applicable indicator × month."""
     from django.db import connection
 
@@ -166,7 +166,7 @@ def run() -> int:
     ]
     who = {"province": (province_official, "SD"), "2 hospitals": (county_official, "SMALL")}
 
-    def measure(user, url):  # noqa: ANN001, ANN202
+    def measure(user, url):
         client = Client()
         client.force_login(user)
         assert client.get(url).status_code == 200, url

@@ -3,6 +3,7 @@ from qms.settings.base import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls_bench"
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405  the yardstick model (bench/models.py)
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # Server errors go to gunicorn's stderr, which the benchmark reads back and summarises.
 LOGGING = {

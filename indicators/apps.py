@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _is_official(user) -> bool:  # noqa: ANN001
+def _is_official(user) -> bool:
     from organizations.selectors import get_scope
 
     return bool(user.is_authenticated and get_scope(user).is_official)

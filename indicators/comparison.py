@@ -37,7 +37,7 @@ def authorities_under(root: Authority) -> set[int]:
     return found
 
 
-def reach_authorities(user) -> list[Authority]:  # noqa: ANN001
+def reach_authorities(user) -> list[Authority]:
     """The authorities an official may compare across (their own and everything below)."""
     scope = get_scope(user)
     found = Authority.objects.filter(id__in=scope.authority_ids)
@@ -154,7 +154,7 @@ def across_departments(*, indicator: Indicator, institution: Institution, period
     return out
 
 
-def comparison_for(user, indicator: Indicator, period: dt.date, *, authority: str | None = None,  # noqa: ANN001
+def comparison_for(user, indicator: Indicator, period: dt.date, *, authority: str | None = None,
                    institution: str | None = None) -> dict | None:
     """The comparison the user may see, or None (404): across the departments of a hospital they see at
     hospital level, or across the hospitals under an authority in their reach (default: their highest)."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from organizations.models import Membership
-from organizations.selectors import get_scope
+from organizations.selectors import active_memberships, get_scope
 
 DEPARTMENT_WRITERS = {Membership.Role.DEPARTMENT_HEAD, Membership.Role.CONTROLLER}
 HOSPITAL_WRITERS = {Membership.Role.QUALITY_OFFICE, Membership.Role.HIS}
@@ -11,11 +11,8 @@ HOSPITAL_WRITERS = {Membership.Role.QUALITY_OFFICE, Membership.Role.HIS}
 def _roles_at(user, institution_id: int, department_id: int | None = None) -> set[str]:
     cache = getattr(user, "_qms_ind_roles", None)
     if cache is None:
-        cache = list(
-            Membership.objects.filter(user=user, is_active=True, institution__isnull=False).values_list(
-                "role", "institution_id", "department_id"
-            )
-        )
+        cache = [(m["role"], m["institution_id"], m["department_id"])
+                 for m in active_memberships(user) if m["institution_id"] is not None]
         user._qms_ind_roles = cache
     return {
         role

@@ -202,12 +202,9 @@ def _store(clean: CleanValue, *, source: str, actor: Any, note: str = "") -> Ind
     )
     revision = 1
     if current is not None:
-        revision = (
-            IndicatorValue.objects.filter(
-                indicator=ind, institution=clean.institution, department=clean.department, period=clean.period
-            ).count()
-            + 1
-        )
+        # Revisions of a slot are numbered 1, 2, … by this function alone and the current one is the last:
+        # the next number is the current one's plus one (no count of the slot's rows, issue 16).
+        revision = current.revision + 1
         current.is_current = False
         current.superseded_at = now
         current.save(update_fields=["is_current", "superseded_at", "updated_at"])

@@ -69,7 +69,7 @@ def home_panel(request: Any) -> dict | None:
     }
 
 
-def open_counts(*, institution_ids) -> dict[int, int]:  # noqa: ANN001
+def open_counts(*, institution_ids) -> dict[int, int]:
     """Open 约谈 by authorities, per hospital: the authority overview's column (issue 21). One query."""
     from django.db.models import Count
 

@@ -76,7 +76,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.action(description=_("要求下次登录时修改密码"))
-def require_password_change(modeladmin, request, queryset):  # noqa: ANN001, ANN201
+def require_password_change(modeladmin, request, queryset):
     n = 0
     for user in queryset:
         _row, created = PasswordChangeRequired.objects.get_or_create(user=user, defaults={"requested_by": request.user})
@@ -88,7 +88,7 @@ _User = get_user_model()
 _UserAdmin = type(admin.site._registry[_User]) if _User in admin.site._registry else UserAdmin
 
 
-class QmsUserAdmin(_UserAdmin):
+class QmsUserAdmin(_UserAdmin):  # type: ignore[valid-type,misc]  # whichever admin class is registered at run time
     actions = [*(_UserAdmin.actions or []), require_password_change]
 
 

@@ -47,6 +47,20 @@ def _descendants(root_ids: set[int]) -> set[int]:
     return found
 
 
+def active_memberships(user) -> list[dict]:
+    """The user's active memberships (role, authority, institution, department, leader), fetched once per user
+    object: the scope and every app's role checks (adverse_events, indicators) read this one list, so a request
+    asks the database for the caller's memberships once (issue 16)."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_qms_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, is_active=True).values(
+            "role", "authority_id", "institution_id", "department_id", "is_leader"))
+        user._qms_memberships = cached
+    return cached
+
+
 def get_scope(user) -> Scope:
     """The user's reach, computed once per user object (so once per request)."""
     if user is None or not user.is_authenticated:
@@ -73,9 +87,7 @@ def get_scope(user) -> Scope:
     authority_roots: set[int] = set()
     head_authorities: set[int] = set()
     roles: set[str] = set()
-    for m in Membership.objects.filter(user=user, is_active=True).values(
-        "role", "authority_id", "institution_id", "department_id", "is_leader"
-    ):
+    for m in active_memberships(user):
         roles.add(m["role"])
         if m["authority_id"]:
             authority_roots.add(m["authority_id"])

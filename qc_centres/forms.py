@@ -19,7 +19,7 @@ class CentreForm(forms.Form):
     term_start = forms.DateField(label=_("任期起"), widget=DATE)
     scope_department_names = forms.CharField(label=_("质控范围科室名称（逗号分隔）"), required=False, max_length=500)
 
-    def __init__(self, *args, authorities, institutions, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, authorities, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = authorities
         self.fields["host_institution"].queryset = institutions
@@ -89,7 +89,7 @@ class VisitForm(forms.Form):
     due_on = forms.DateField(label=_("整改期限"), required=False, widget=DATE)
     reported_to_authority_on = forms.DateField(label=_("书面报送卫生健康委日期"), required=False, widget=DATE)
 
-    def __init__(self, *args, institutions, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
 
@@ -127,7 +127,7 @@ class ApplicationForm(forms.Form):
     proposed_director = forms.CharField(label=_("拟推荐主任人选"), max_length=50, required=False)
     statement = forms.CharField(label=_("申请说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, authorities, institutions, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, authorities, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["authority"].queryset = authorities
         self.fields["applicant"].queryset = institutions

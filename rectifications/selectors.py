@@ -37,7 +37,7 @@ def rectifications_for_source(*, source_kind: str, source_id: int) -> QuerySet[R
     )
 
 
-def open_counts(*, institution_ids) -> dict[int, int]:  # noqa: ANN001
+def open_counts(*, institution_ids) -> dict[int, int]:
     """Open rectifications per hospital: the authority overview's column (issue 21). One query."""
     from django.db.models import Count
 

@@ -5,11 +5,15 @@
 #   nodejs/npm      installs the CSS framework at build time (served by the app, never from a CDN)
 #   chromium        the browser tests (test only)
 #   poppler-utils   pdftotext/pdftoppm, used by tests that read the PDFs (test only)
+#   wrk             the HTTP load generator of bench/bench_load.py (--bench; `make bench`)
 set -euo pipefail
 want=(fonts-noto-cjk gettext)
 command -v npm >/dev/null 2>&1 || want+=(npm)
 if [ "${1:-}" = "--test" ]; then
   want+=(chromium poppler-utils)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  want+=(wrk)
 fi
 missing=()
 for pkg in "${want[@]}"; do

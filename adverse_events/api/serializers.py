@@ -55,7 +55,8 @@ class AdverseEventCreatedSerializer(serializers.ModelSerializer):
         fields = ["id", "receipt_code", "severity_class", "status", "reported_at", "interview_triggered", "is_late"]
 
     def get_interview_triggered(self, obj: AdverseEvent) -> bool:
-        return obj.interviews.exists()
+        known = getattr(obj, "interview_triggered", None)  # set by adverse_event_report
+        return obj.interviews.exists() if known is None else known
 
 
 class AdverseEventSerializer(serializers.ModelSerializer):

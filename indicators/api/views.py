@@ -18,7 +18,7 @@ from indicators.api.serializers import (
 from indicators.comparison import comparison_for
 from indicators.models import Indicator, IndicatorValue
 from organizations.models import Department, Institution
-from organizations.selectors import visible_departments, visible_institutions
+from organizations.selectors import get_scope
 from qms.core.idempotency import idempotent
 from qms.filters import UpdatedSinceFilterSet
 
@@ -98,13 +98,19 @@ class IndicatorValueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         d = data.validated_data
         institution = Institution.objects.filter(code=d["institution"]).first()
         department_code = d.get("department") or None
+        dept = None
         if institution is not None:
-            # outside the caller's reach: 404 as for any object they cannot see (API.md)
-            if not visible_institutions(request.user).filter(pk=institution.pk).exists():
+            # outside the caller's reach: 404 as for any object they cannot see (API.md). The same rules as
+            # visible_institutions / visible_departments, read from the caller's scope (no query).
+            scope = get_scope(request.user)
+            if not scope.superuser and institution.pk not in scope.all_institution_ids:
                 raise NotFound
             if department_code:
                 dept = Department.objects.filter(institution=institution, code=department_code).first()
-                if dept is not None and not visible_departments(request.user).filter(pk=dept.pk).exists():
+                if dept is not None and not scope.superuser and not (
+                    dept.institution_id in scope.institution_ids | scope.official_institution_ids
+                    or dept.pk in scope.department_ids
+                ):
                     raise NotFound
                 dept_id = dept.pk if dept else None
             else:
@@ -114,9 +120,10 @@ class IndicatorValueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             ):
                 raise PermissionDenied(_("您无权填报该机构或科室的指标数据。"))
         value = services.indicator_value_record(
-            indicator=d["indicator"], institution=institution or d["institution"], department=department_code,
+            indicator=d["indicator"], institution=institution or d["institution"], department=dept or department_code,
             period=d["period"], numerator=d["numerator"], denominator=d.get("denominator"),
             source=IndicatorValue.Source.API, actor=request.user,
         )
-        value = selectors.visible_values(request.user).get(pk=value.pk)
+        # The answer from the row just written (its indicator, hospital, department and author are the
+        # instances it was written with): no second read.
         return Response(IndicatorValueSerializer(value).data, status=status.HTTP_201_CREATED)

@@ -7,9 +7,15 @@ report cannot tie the answer (event id, receipt code) to its reporter: matching 
 the client's key. Records expire after QMS_IDEMPOTENCY_TTL_HOURS; expired ones are deleted whenever a new one
 is written, so none outlives the TTL by more than the time to the next keyed write.
 
-The record is written in the same transaction as the write it guards. Two concurrent requests with one
-key both run, but the second one's insert of the record fails on the unique digest, its whole transaction
-rolls back, and it answers with the first one's response.
+The record is written in the same transaction as the write it guards, by one statement: INSERT … ON CONFLICT
+(digest) DO UPDATE … WHERE the existing record is past the TTL … RETURNING id (issue 16). No lookup comes
+first: a request runs, then claims its key. If the statement returns no row, a live record holds the key
+(a retry, or a concurrent request with the same key, whose insert PostgreSQL makes this one wait for); the
+whole transaction rolls back, so nothing the retry did survives, and the first answer is replayed (or 409
+for another body). A retry whose rerun fails (a step already taken is a 400) is answered the same way: the
+rollback first, then the record. On PostgreSQL the sweep of expired records rides in the same statement
+(a DELETE in a WITH clause); on SQLite it is a second statement. Multipart writes (files on disk) still
+look the key up first, so a retry does not store its files again.
 """
 from __future__ import annotations
 
@@ -19,10 +25,10 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -83,6 +89,39 @@ def purge_expired() -> int:
     return IdempotencyRecord.objects.filter(created_at__lt=_cutoff()).delete()[0]
 
 
+def _claim(handle: str, fp: str, status_code: int, body: Any) -> bool:
+    """Write the record unless a live one holds the key: one INSERT … ON CONFLICT. True when written."""
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    now = timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.QMS_IDEMPOTENCY_TTL_HOURS)
+    postgres = connection.vendor == "postgresql"
+    def prep(name: str, value: Any) -> Any:
+        return cast("models.Field", IdempotencyRecord._meta.get_field(name)).get_db_prep_value(value, connection)
+
+    values = [handle, fp, status_code, prep("response_body", body), prep("created_at", now)]
+    upsert = (
+        f"INSERT INTO {table} (digest, fingerprint, status_code, response_body, created_at) "
+        "VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (digest) DO UPDATE SET fingerprint = excluded.fingerprint, status_code = excluded.status_code, "
+        f"response_body = excluded.response_body, created_at = excluded.created_at WHERE {table}.created_at < %s "
+        "RETURNING id"
+    )
+    cutoff_db = prep("created_at", cutoff)
+    with connection.cursor() as cur:
+        if postgres:
+            cur.execute(f"WITH purge AS (DELETE FROM {table} WHERE created_at < %s AND digest <> %s) {upsert}",
+                        [cutoff_db, handle, *values, cutoff_db])
+        else:
+            cur.execute(f"DELETE FROM {table} WHERE created_at < %s AND digest <> %s", [cutoff_db, handle])
+            cur.execute(upsert, [*values, cutoff_db])
+        return cur.fetchone() is not None
+
+
+def _recorded_answer(handle: str, fp: str) -> Response | None:
+    record = IdempotencyRecord.objects.filter(digest=handle, created_at__gte=_cutoff()).first()
+    return None if record is None else _replay(record, fp)
+
+
 def run_idempotently(request: Any, call: Callable[[], Response]) -> Response:
     """Run call() under the request's Idempotency-Key (if any): replay, 409, or run and remember."""
     key = request.headers.get(HEADER)
@@ -92,24 +131,29 @@ def run_idempotently(request: Any, call: Callable[[], Response]) -> Response:
         return Response({HEADER: [_("长度不能超过 200 个字符。")]}, status=status.HTTP_400_BAD_REQUEST)
     handle = digest(request.user, key)
     fp = fingerprint(request)
-    existing = _live(handle)
-    if existing is not None:
-        return _replay(existing, fp)
+    if getattr(request, "FILES", None):
+        existing = _live(handle)
+        if existing is not None:
+            return _replay(existing, fp)
     try:
         with transaction.atomic():
             response = call()
             if response.status_code < 500:
                 body = json.loads(JSONRenderer().render(response.data) or b"null")
-                try:
-                    with transaction.atomic():
-                        IdempotencyRecord.objects.create(digest=handle, fingerprint=fp,
-                                                         status_code=response.status_code, response_body=body)
-                except IntegrityError:
-                    raise _Replay from None
-                purge_expired()
+                if not _claim(handle, fp, response.status_code, body):
+                    raise _Replay
             return response
     except _Replay:
         return _replay(IdempotencyRecord.objects.get(digest=handle), fp)
+    except Exception:
+        # The rerun of a write that was already made may fail (a step already taken): the first answer stands.
+        try:
+            answer = _recorded_answer(handle, fp)
+        except DatabaseError:
+            answer = None
+        if answer is None:
+            raise
+        return answer
 
 
 def idempotent(method: Callable) -> Callable:

@@ -81,6 +81,19 @@ def deadline_open(
     return deadline
 
 
+def deadlines_create(*, obj: models.Model, rows: list[dict[str, Any]]) -> list[Deadline]:
+    """The first deadlines of an object that has none yet (just created), in one INSERT. Each row names its
+    rule (registered, as for deadline_open) and the fields of Deadline; institution defaults to the object's."""
+    content_type = ContentType.objects.get_for_model(obj)
+    institution = getattr(obj, "institution", None)
+    deadlines = []
+    for row in rows:
+        rule_spec(row["rule"])
+        deadlines.append(Deadline(content_type=content_type, object_id=obj.pk,
+                                  **({"institution": institution} | row)))
+    return Deadline.objects.bulk_create(deadlines)
+
+
 def deadline_close(*, obj: models.Model, rule: str | None = None, at: dt.datetime | None = None) -> int:
     """Mark the open deadline(s) of an object as met. Returns how many were closed."""
     qs = Deadline.objects.filter(

@@ -22,17 +22,17 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def _fits(page) -> bool:  # noqa: ANN001
+def _fits(page) -> bool:
     """No sideways scroll of the page itself (wide tables scroll inside their .table-responsive box)."""
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def _switch(page, login, username: str) -> None:  # noqa: ANN001
+def _switch(page, login, username: str) -> None:
     page.set_viewport_size(DESKTOP)
     if page.locator("#logout-button").count():
         page.click("#logout-button")

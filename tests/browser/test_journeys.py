@@ -29,12 +29,12 @@ WRAPPED_BUTTONS = """() => Array.from(document.querySelectorAll('.btn')).filter(
 }).map(b => b.textContent.trim())"""
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def _sign_in(browser, live_server, password: str, username: str, *, locale: str, viewport: dict):  # noqa: ANN001
+def _sign_in(browser, live_server, password: str, username: str, *, locale: str, viewport: dict):
     context = browser.new_context(locale=locale, base_url=live_server.url, viewport=viewport)
     context.set_default_timeout(15000)
     page = context.new_page()
@@ -46,7 +46,7 @@ def _sign_in(browser, live_server, password: str, username: str, *, locale: str,
     return context, page
 
 
-def _check_page(page, width: int, where: str) -> None:  # noqa: ANN001
+def _check_page(page, width: int, where: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{where}: wider than the screen"
     assert page.evaluate(WRAPPED_BUTTONS) == [], f"{where}: a button wraps its words"
     if page.locator(".navbar-toggler").is_visible():  # a collapsed menu: 退出 is one tap away, then on screen

@@ -21,16 +21,16 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def _fits(page) -> bool:  # noqa: ANN001
+def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def _look(page, name: str) -> None:  # noqa: ANN001
+def _look(page, name: str) -> None:
     assert _fits(page), name
     _shot(page, f"{name}-desktop")
     page.set_viewport_size(PHONE)
