@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import TokenScheme
 from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 
@@ -47,3 +48,11 @@ class CheckTokenAuthentication(TokenAuthentication):
         # Read in the same statement as the token: as fresh as a separate query at the start of the request.
         user.check_generation = (user.check_generation or 0) if user.his_institution_id else None
         return user, Token(key=key, user=user)
+
+
+class CheckTokenScheme(TokenScheme):
+    """The check's token auth is the HIS token under its own schema name (a second "tokenAuth" would clash)."""
+
+    target_class = "credentialing.api.auth.CheckTokenAuthentication"
+    name = "hisCheckToken"
+    priority = 1

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_it_schedules_the_daily_credentialing_task_by_its_registered_name():
     entry = PeriodicTask.objects.get(task="credentialing.daily")
     assert entry.enabled and entry.crontab.timezone.key == "Asia/Shanghai"
-    app.loader.import_default_modules()
+    app.autodiscover_tasks(force=True)  # what a worker does at start: import every app's tasks module
     assert "credentialing.daily" in app.tasks
 
 

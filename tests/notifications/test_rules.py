@@ -29,6 +29,13 @@ def _opened_rules() -> list[tuple[str, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         consts = _module_constants(tree)
         for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "deadlines_create":
+                # several rows in one INSERT: each row is a dict literal with its "rule"
+                for row in ast.walk(node):
+                    if isinstance(row, ast.Dict):
+                        for k, v in zip(row.keys, row.values):
+                            if isinstance(k, ast.Constant) and k.value == "rule" and isinstance(v, ast.Constant):
+                                found.append((rel, v.value))
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "deadline_open":
                 for kw in node.keywords:
                     if kw.arg != "rule":

@@ -60,8 +60,10 @@ def test_seed_demo_is_idempotent(db):
     call_command("seed_demo", password="pw-Demo-2026", stdout=open("/dev/null", "w"))
     assert (get_user_model().objects.count(), Department.objects.count(), Membership.objects.count()) == counts
     for username in ["qc_office", "principal", "head_cardiology", "staff_nurse", "official_jn", "official_jn2",
-                     "official_lx", "qc_office_h002", "his_h001"]:
+                     "official_lx", "qc_office_h002"]:
         assert get_user_model().objects.get(username=username).check_password("pw-Demo-2026")
+    # the HIS account signs in by token only, like a real HIS account (issue 13 item 13)
+    assert not get_user_model().objects.get(username="his_h001").has_usable_password()
 
 
 def test_production_settings_pass_check_deploy(monkeypatch):
