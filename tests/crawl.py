@@ -9,14 +9,14 @@ def schema_paths(client) -> dict[str, dict]:
     return response.json()["paths"]
 
 
-def _needs_query(op: dict) -> bool:
+def needs_query(op: dict) -> bool:
     """A GET that answers a question (a required query parameter) is not a list to walk."""
     return any(p.get("in") == "query" and p.get("required") for p in op.get("parameters", []))
 
 
 def list_paths(paths: dict) -> list[str]:
     return sorted(p for p, ops in paths.items() if "get" in ops and "{" not in p and p.startswith("/api/v1/")
-                  and not _needs_query(ops["get"])
+                  and not needs_query(ops["get"])
                   and p not in {"/api/v1/calendar/add-workdays/", "/api/v1/auth/token/"})
 
 
