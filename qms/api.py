@@ -1,6 +1,6 @@
 """API conventions shared by every app: error shape, and Django ValidationError from services as 400."""
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -110,3 +110,17 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             return self.model._default_manager.none()
         return self.scope(request.user)
 
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, except that a read-only choice field whose model field may be blank still says
+    so: DRF drops allow_blank from read-only fields, and the schema then promised one of the choices where
+    the answer can be "" (an undecided review, a record without its optional grade)."""
+
+    def include_extra_kwargs(self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+                             ) -> MutableMapping[str, Any]:
+        blank_choice = bool(kwargs.get("allow_blank")) and "choices" in kwargs
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if blank_choice and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs

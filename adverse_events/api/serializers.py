@@ -14,6 +14,7 @@ from adverse_events.models import (
     ImprovementAction,
     SafetyGrade,
 )
+from qms.api import ModelSerializer
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 LEVEL_ERRORS: dict[str, StrOrPromise] = {"invalid_choice": _("伤害级别“{input}”不存在，请选择 A–I 级。")}
 
 
-class EventTypeSerializer(serializers.ModelSerializer):
+class EventTypeSerializer(ModelSerializer):
     class Meta:
         model = EventType
         fields = ["code", "name"]
@@ -47,7 +48,7 @@ class AdverseEventCreateSerializer(serializers.Serializer):
     anonymous = serializers.BooleanField(required=False, default=False)
 
 
-class AdverseEventCreatedSerializer(serializers.ModelSerializer):
+class AdverseEventCreatedSerializer(ModelSerializer):
     interview_triggered = serializers.SerializerMethodField()
 
     class Meta:
@@ -59,7 +60,7 @@ class AdverseEventCreatedSerializer(serializers.ModelSerializer):
         return obj.interviews.exists() if known is None else known
 
 
-class AdverseEventSerializer(serializers.ModelSerializer):
+class AdverseEventSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code")
     department = serializers.CharField(source="department.code")
     department_name = serializers.CharField(source="department.name")
@@ -132,7 +133,7 @@ class EventActionCreateSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
-class EventActionSerializer(serializers.ModelSerializer):
+class EventActionSerializer(ModelSerializer):
     owner_department = serializers.CharField(source="owner_department.code")
     owner = serializers.CharField(source="owner.username")
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from bulletins.models import SECTION_KEYS, Bulletin
+from qms.api import ModelSerializer
 
 if TYPE_CHECKING:
     from organizations.models import Institution
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class BulletinSerializer(serializers.ModelSerializer):
+class BulletinSerializer(ModelSerializer):
     institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     period = serializers.CharField(read_only=True)

@@ -6,12 +6,13 @@ from rest_framework import serializers
 
 from case_reviews.models import Case, CaseReview, Finding
 from case_reviews.workflow import Category, Focus
+from qms.api import ModelSerializer
 
 if TYPE_CHECKING:
     pass
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     physician = serializers.CharField(source="physician_code", read_only=True)
@@ -39,7 +40,7 @@ class CasePoolResultSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.DictField())  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.errors
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     rectification = serializers.IntegerField(source="rectification_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -47,7 +48,7 @@ class FindingSerializer(serializers.ModelSerializer):
         fields = ["focus", "text", "severity", "rectification"]
 
 
-class CaseReviewSerializer(serializers.ModelSerializer):
+class CaseReviewSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     authority = serializers.CharField(source="authority.code", read_only=True, allow_null=True, default=None)
     findings = FindingSerializer(many=True, read_only=True)

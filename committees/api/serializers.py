@@ -21,7 +21,7 @@ from committees.models import (
 )
 from committees.selectors import quorum, visible_meetings
 from organizations.selectors import visible_people
-from qms.api import ScopedPrimaryKeyRelatedField
+from qms.api import ModelSerializer, ScopedPrimaryKeyRelatedField
 
 User = get_user_model()
 
@@ -34,7 +34,7 @@ def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-class MeetingBodySerializer(serializers.ModelSerializer):
+class MeetingBodySerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)
     chair_name = serializers.SerializerMethodField()
@@ -49,7 +49,7 @@ class MeetingBodySerializer(serializers.ModelSerializer):
         return _name(obj.chair)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)
     body = serializers.PrimaryKeyRelatedField(queryset=MeetingBody.objects.none())
@@ -86,7 +86,7 @@ class MeetingUpdateSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True)
 
 
-class ActionItemBriefSerializer(serializers.ModelSerializer):
+class ActionItemBriefSerializer(ModelSerializer):
     department = serializers.CharField(source="department.code")
     owner_name = serializers.SerializerMethodField()
 
@@ -98,7 +98,7 @@ class ActionItemBriefSerializer(serializers.ModelSerializer):
         return _name(obj.owner)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ModelSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
     detail = serializers.CharField(required=False, allow_blank=True)
     minutes = serializers.CharField(required=False, allow_blank=True)
@@ -115,7 +115,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
             cast(serializers.RelatedField, self.fields["meeting"]).queryset = meetings  # type: ignore[arg-type]  # stubs declare RelatedField.queryset as a Manager descriptor
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     user_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -138,7 +138,7 @@ class AttendanceBulkSerializer(serializers.Serializer):
     attendance = AttendanceEntrySerializer(many=True)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none())
     agenda_item = ScopedPrimaryKeyRelatedField(scope=_visible_agenda_items, model=AgendaItem, required=False,
                                                allow_null=True)
@@ -154,7 +154,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             cast(serializers.RelatedField, self.fields["meeting"]).queryset = meetings  # type: ignore[arg-type]  # stubs declare RelatedField.queryset as a Manager descriptor
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -165,7 +165,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return reverse("committee-action-item-evidence-download", args=[obj.action_item_id, obj.pk])
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", required=False, allow_null=True,
                                        help_text=_("责任科室代码（本院）"))

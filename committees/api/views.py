@@ -30,7 +30,7 @@ from committees.models import (
 from committees.workflow import ActionStatus, MeetingStatus
 from organizations.models import Department
 from qms.core.idempotency import idempotent
-from qms.filters import UpdatedSinceFilterSet
+from qms.filters import SyncDateTimeFilter, UpdatedSinceFilterSet
 from qms.uploads import download_response
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]
@@ -49,8 +49,8 @@ class MeetingFilter(UpdatedSinceFilterSet):
     institution = django_filters.CharFilter(field_name="institution__code")
     department = django_filters.CharFilter(field_name="department__code")
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = SyncDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = SyncDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Meeting

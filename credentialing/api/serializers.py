@@ -4,9 +4,10 @@ from rest_framework import serializers
 
 from credentialing.models import EmergencyUse, Privilege, PrivilegeItem, PrivilegeReview
 from credentialing.workflow import ReviewOutcome
+from qms.api import ModelSerializer
 
 
-class PrivilegeItemSerializer(serializers.ModelSerializer):
+class PrivilegeItemSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
 
     class Meta:
@@ -21,7 +22,7 @@ class PrivilegeItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PrivilegeSerializer(serializers.ModelSerializer):
+class PrivilegeSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     staff = serializers.CharField(source="staff.code", read_only=True)
     staff_name = serializers.CharField(source="staff.name", read_only=True)
@@ -77,7 +78,7 @@ class EmergencyUseCreateSerializer(serializers.Serializer):
     institution = serializers.CharField(max_length=32, required=False)
 
 
-class EmergencyUseSerializer(serializers.ModelSerializer):
+class EmergencyUseSerializer(ModelSerializer):
     staff = serializers.CharField(source="staff.code", read_only=True)
     item = serializers.CharField(source="item.code", read_only=True)
     confirmed_by = serializers.CharField(source="confirmed_by.code", read_only=True)
@@ -99,7 +100,7 @@ class ProcedureCreateSerializer(serializers.Serializer):
     institution = serializers.CharField(max_length=32, required=False)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     class Meta:
         model = PrivilegeReview
         fields = ["id", "due_on", "outcome", "note", "new_valid_until", "restriction", "dossier", "reviewed_at"]

@@ -143,7 +143,7 @@ class PrivilegeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._step(request, services.privilege_restore)
 
     @extend_schema(summary="授权的动态评估记录", responses=ReviewSerializer(many=True))
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def reviews(self, request: Request, pk: str | None = None) -> Response:
         p = self.get_object()
         return Response(ReviewSerializer(p.reviews.all(), many=True).data)

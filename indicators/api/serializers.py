@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from indicators.models import Indicator, IndicatorValue
+from qms.api import ModelSerializer
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(ModelSerializer):
     target = serializers.CharField(source="target_label", help_text="目标值（附件原文），如 “≤1.8‰”、“同比上升”")
     target_rule = serializers.SerializerMethodField(help_text="机器可读的目标：kind/op/value/by_grade/period")
 
@@ -23,7 +24,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         }
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(ModelSerializer):
     indicator = serializers.CharField(source="indicator.code")
     institution = serializers.CharField(source="institution.code")
     department = serializers.SerializerMethodField()

@@ -16,21 +16,22 @@ from inspections.models import (
     ReviewKind,
     Tier,
 )
+from qms.api import ModelSerializer
 
 
-class CoreSystemSerializer(serializers.ModelSerializer):
+class CoreSystemSerializer(ModelSerializer):
     class Meta:
         model = CoreSystem
         fields = ["code", "name"]
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     class Meta:
         model = ChecklistItem
         fields = ["code", "text", "points", "rule"]
 
 
-class ChecklistSerializer(serializers.ModelSerializer):
+class ChecklistSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     core_system = serializers.CharField(source="core_system.code", read_only=True, allow_null=True, default=None)
     version = serializers.IntegerField(source="current.number", read_only=True)
@@ -63,7 +64,7 @@ class ChecklistCreateSerializer(serializers.Serializer):
     items = ItemInSerializer(many=True, allow_empty=False)
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(ModelSerializer):
     item = serializers.CharField(source="item.code", read_only=True)
     rectification = serializers.IntegerField(source="rectification_id", read_only=True, allow_null=True)
 
@@ -73,7 +74,7 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)
     checklist = serializers.CharField(source="checklist.code", read_only=True)
@@ -110,7 +111,7 @@ class CompleteSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class RecordReviewSerializer(serializers.ModelSerializer):
+class RecordReviewSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     physician = serializers.CharField(source="physician.code", read_only=True)

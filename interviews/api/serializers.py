@@ -8,18 +8,19 @@ from rest_framework import serializers
 from interviews.models import Interview, InterviewDocument, Participant, RectificationMeasure
 from interviews.selectors import next_due, next_due_confirmed
 from interviews.workflow import Ground, ProblemScale
+from qms.api import ModelSerializer
 
 if TYPE_CHECKING:
     from organizations.models import Authority, Department, Institution
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     class Meta:
         model = Participant
         fields = ["side", "name", "title", "is_lead"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ModelSerializer):
     department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -27,13 +28,13 @@ class MeasureSerializer(serializers.ModelSerializer):
         fields = ["measure", "department", "department_name", "responsible", "deadline"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ModelSerializer):
     class Meta:
         model = InterviewDocument
         fields = ["id", "kind", "original_name", "content_type", "size", "checksum", "uploaded_at"]
 
 
-class InterviewSerializer(serializers.ModelSerializer):
+class InterviewSerializer(ModelSerializer):
     institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organiser: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     overdue = serializers.SerializerMethodField()

@@ -3,9 +3,10 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from organizations.models import Authority, Department, Institution
+from qms.api import ModelSerializer
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(ModelSerializer):
     authority: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     grade = serializers.CharField(source="grade_display", read_only=True)
 
@@ -14,7 +15,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "grade_level", "grade_class", "grade", "category", "authority", "updated_at"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -22,7 +23,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "institution", "kind", "business_kind", "function", "updated_at"]
 
 
-class AuthoritySerializer(serializers.ModelSerializer):
+class AuthoritySerializer(ModelSerializer):
     parent: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.parent
 
     class Meta:

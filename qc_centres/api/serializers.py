@@ -4,9 +4,10 @@ from rest_framework import serializers
 
 from qc_centres.models import Assessment, Expert, QcCentre, Visit
 from qc_centres.workflow import Ground, Kind, Role, Title
+from qms.api import ModelSerializer
 
 
-class CentreSerializer(serializers.ModelSerializer):
+class CentreSerializer(ModelSerializer):
     authority = serializers.CharField(source="authority.code", read_only=True)
     host_institution = serializers.CharField(source="host_institution.code", read_only=True)
 
@@ -29,7 +30,7 @@ class CentreCreateSerializer(serializers.Serializer):
                                                    default=list)
 
 
-class ExpertSerializer(serializers.ModelSerializer):
+class ExpertSerializer(ModelSerializer):
     class Meta:
         model = Expert
         fields = ["id", "name", "role", "from_host", "workplace", "birth_date", "title", "appointed_on",
@@ -53,7 +54,7 @@ class ExpertCreateSerializer(serializers.Serializer):
                                                help_text="a director's first appointment (Art. 6 (二)); default appointed_on")
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(ModelSerializer):
     card = serializers.CharField(source="centre.card", read_only=True)
     status = serializers.CharField(source="centre.status", read_only=True)
     assessment_card = serializers.CharField(source="card", read_only=True)
@@ -79,7 +80,7 @@ class FindingSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
 
     class Meta:

@@ -54,7 +54,7 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(methods=["POST"], summary="提出专家委员会成员（第六条、第八条、第十九条（二））",
                    request=s.ExpertCreateSerializer,
                    responses={201: s.ExpertSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get", "post"], url_path="experts")
+    @action(detail=True, methods=["get", "post"], url_path="experts", pagination_class=None, filter_backends=[])
     def experts(self, request: Request, pk: str | None = None) -> Response:
         centre = self.get_object()
         if request.method == "GET":
@@ -78,7 +78,7 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(methods=["GET"], summary="年度考核", responses={200: s.AssessmentSerializer(many=True)})
     @extend_schema(methods=["POST"], summary="年度考核：红黄牌（第十九条（三）、第二十条）", request=s.AssessmentCreateSerializer,
                    responses={201: s.AssessmentSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get", "post"], url_path="assessments")
+    @action(detail=True, methods=["get", "post"], url_path="assessments", pagination_class=None, filter_backends=[])
     def assessments(self, request: Request, pk: str | None = None) -> Response:
         centre = self.get_object()
         if request.method == "GET":
@@ -95,7 +95,7 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(summary="年度质控覆盖（第十二条：每年不少于1次）",
                    parameters=[OpenApiParameter("year", int, description="default this year")],
                    responses={200: s.CoverageRowSerializer(many=True)})
-    @action(detail=True, methods=["get"], url_path="coverage")
+    @action(detail=True, methods=["get"], url_path="coverage", pagination_class=None, filter_backends=[])
     def coverage(self, request: Request, pk: str | None = None) -> Response:
         centre = self.get_object()
         try:
@@ -111,7 +111,7 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(methods=["GET"], summary="质控督导", responses={200: s.VisitSerializer(many=True)})
     @extend_schema(methods=["POST"], summary="出具质控报告，问题进入整改（第十二条）", request=s.VisitCreateSerializer,
                    responses={201: s.VisitSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
-    @action(detail=True, methods=["get", "post"], url_path="visits")
+    @action(detail=True, methods=["get", "post"], url_path="visits", pagination_class=None, filter_backends=[])
     def visits(self, request: Request, pk: str | None = None) -> Response:
         centre = self.get_object()
         if request.method == "GET":

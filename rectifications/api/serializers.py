@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from qms.api import ModelSerializer
 from rectifications.models import Rectification
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class RectificationSerializer(ModelSerializer):
     source = serializers.CharField(read_only=True)  # type: ignore[assignment]
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)

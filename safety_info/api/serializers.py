@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qms.api import ModelSerializer
 from safety_info.models import EventExport, SafetyRecord
 from safety_info.workflow import AccidentGrade, Channel, Instance, Kind, Resolution, Responsibility
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from adverse_events.models import AdverseEvent
 
 
-class SafetyRecordSerializer(serializers.ModelSerializer):
+class SafetyRecordSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     adverse_events: serializers.PrimaryKeyRelatedField[AdverseEvent] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -58,7 +59,7 @@ class MonthField(serializers.DateField):
         super().__init__(format="%Y-%m", **kwargs)
 
 
-class EventExportSerializer(serializers.ModelSerializer):
+class EventExportSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     period = MonthField(read_only=True)
 

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from qms.api import ModelSerializer
 from staff.models import EmploymentKind, Profession, Staff, Title
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True, allow_null=True, default=None)
     department_name = serializers.CharField(source="department.name", read_only=True, allow_null=True, default=None)

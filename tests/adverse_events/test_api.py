@@ -149,6 +149,16 @@ def test_it_filters_the_list_by_status_class_department_and_updated_since(person
     assert qc.get(URL, {"severity_class": "X"}).status_code == 400
 
 
+def test_it_takes_any_offset_python_reads_and_refuses_a_time_outside_the_years(personas, api, payload):
+    """PostgreSQL refuses an offset past ±15:59: the filter turns the time into UTC first (it was a 500)."""
+    api(personas["staff_nurse"]).post(URL, payload(), format="json")
+    qc = api(personas["qc_office"])
+    assert qc.get(URL, {"updated_since": "0340-04-22T18:06:55-19:59"}).json()["count"] == 1
+    assert qc.get(URL, {"updated_since": "2999-01-01T00:00:00+23:59"}).json()["count"] == 0
+    refused = qc.get(URL, {"updated_since": "0001-01-01T00:00:00+05:00"})
+    assert refused.status_code == 400 and refused.json()["updated_since"] == ["时间超出可表示的范围。"]
+
+
 def test_it_lists_with_a_fixed_number_of_queries(personas, api, payload, django_assert_max_num_queries):
     nurse = api(personas["staff_nurse"])
     for _ in range(3):

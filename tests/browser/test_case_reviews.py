@@ -131,6 +131,9 @@ def test_it_runs_a_key_case_review_from_the_draw_to_the_interview(page, login):
     # the hospital sees the rectifications
     _switch(page, login, "qc_office")
     page.goto("/rectifications/")
+    page.select_option("select[name=source]", "case_review")  # the list is long: filter by where it came from
+    page.click("form button.btn-outline-secondary")
+    page.wait_for_url("**source=case_review**")
     assert "死亡病例讨论未在1周内完成" in page.locator("main").inner_text()
     page.goto("/case-reviews/")
     page.set_viewport_size(PHONE)

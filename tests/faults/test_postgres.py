@@ -101,7 +101,7 @@ def test_a_request_cut_off_mid_transaction_writes_nothing_then_a_retry_succeeds(
     from adverse_events import services
 
     before = _counts()
-    original = services.deadline_open
+    original = services.deadlines_create
     calls = {"n": 0}
 
     def cut(**kwargs):
@@ -110,7 +110,7 @@ def test_a_request_cut_off_mid_transaction_writes_nothing_then_a_retry_succeeds(
             _terminate_app_connections()
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "deadline_open", cut)
+    monkeypatch.setattr(services, "deadlines_create", cut)
     body = _event("断线时的报告")
     failed = wsgi(body, "k-cut")
     assert failed.status_code == 503, failed.text[:500]

@@ -34,7 +34,7 @@ def _opened_rules() -> list[tuple[str, str]]:
                 for row in ast.walk(node):
                     if isinstance(row, ast.Dict):
                         for k, v in zip(row.keys, row.values):
-                            if isinstance(k, ast.Constant) and k.value == "rule" and isinstance(v, ast.Constant):
+                            if isinstance(k, ast.Constant) and k.value == "rule" and isinstance(v, ast.Constant) and isinstance(v.value, str):
                                 found.append((rel, v.value))
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "deadline_open":
                 for kw in node.keywords:
