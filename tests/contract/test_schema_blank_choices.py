@@ -10,7 +10,7 @@ def _blank_choice_titles() -> set[str]:
     return {
         str(f.verbose_name)
         for model in apps.get_models()
-        for f in model._meta.get_fields()
+        for f in model._meta.concrete_fields
         if getattr(f, "choices", None) and getattr(f, "blank", False) and not getattr(f, "null", False)
     }
 
