@@ -1,10 +1,12 @@
 """API conventions shared by every app: error shape, and Django ValidationError from services as 400."""
+import datetime as dt
 import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -124,3 +126,45 @@ class ModelSerializer(serializers.ModelSerializer):
         if blank_choice and kwargs.get("read_only"):
             kwargs["allow_blank"] = True
         return kwargs
+
+
+# The dates a regulated record can plausibly carry. Before 1901 Asia/Shanghai is local mean time (+08:05:43),
+# and no record, deadline or birth date here falls outside these years: an event in 0001 or a deadline in
+# 9999 is a typo, answered with a 400 that names the range instead of a 500 from an overflow (issue 13).
+EARLIEST_DATE = dt.date(1901, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
+def _out_of_range_message() -> str:
+    return _("日期应在 %(min)s 至 %(max)s 之间。") % {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+
+
+class DateField(serializers.DateField):
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise serializers.ValidationError(_out_of_range_message(), code="out_of_range")
+        return day
+
+
+class DateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        try:
+            moment = super().to_internal_value(value)
+        except (OverflowError, ValueError):  # a naive or offset time at the calendar's edge
+            raise serializers.ValidationError(_out_of_range_message(), code="out_of_range") from None
+        except serializers.ValidationError as exc:
+            if exc.get_codes() in ("overflow", ["overflow"]):  # DRF's own word for the same thing: one message for both
+                raise serializers.ValidationError(_out_of_range_message(), code="out_of_range") from None
+            raise
+        local = moment.astimezone(timezone.get_current_timezone()) if timezone.is_aware(moment) else moment
+        if not EARLIEST_DATE <= local.date() <= LATEST_DATE:
+            raise serializers.ValidationError(_out_of_range_message(), code="out_of_range")
+        return moment
+
+
+ModelSerializer.serializer_field_mapping = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.DateField: DateField,
+    models.DateTimeField: DateTimeField,
+}

@@ -7,6 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from organizations import passwords
 from qms import views
 
+handler400 = "qms.views.bad_request"
+handler404 = "qms.views.page_not_found"
+handler500 = "qms.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

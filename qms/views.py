@@ -2,10 +2,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from organizations.selectors import get_scope, user_roles_display, visible_authorities, visible_institutions
 from qms import workdays
@@ -27,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for d in due:
         d.overdue = d.due_on is not None and d.due_on < today
     panels = []
-    for _, panel in HOME_PANELS:
+    for _key, panel in HOME_PANELS:
         block = panel(request)
         if block:
             panels.append(block)
@@ -54,3 +58,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "time": dt.datetime.now(dt.UTC).isoformat()})
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An API client gets JSON in the API's error shape; a body past DATA_UPLOAD_MAX_MEMORY_SIZE is a 413."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return JsonResponse({"non_field_errors": [_("请求体过大（不得超过 %(size)s）。") % {"size": limit}]}, status=413)
+    return JsonResponse({"non_field_errors": [_("请求无效。")]}, status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"detail": _("未找到。")}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return JsonResponse({"detail": _("服务器内部错误，未保存任何内容，请稍后重试。")}, status=500)

@@ -14,7 +14,7 @@ from adverse_events.models import (
     ImprovementAction,
     SafetyGrade,
 )
-from qms.api import ModelSerializer
+from qms.api import DateField, DateTimeField, ModelSerializer
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -31,8 +31,8 @@ class EventTypeSerializer(ModelSerializer):
 class AdverseEventCreateSerializer(serializers.Serializer):
     institution = serializers.CharField(required=False, help_text="医疗机构代码；只属于一家医院的账号可省略")
     department = serializers.CharField(max_length=32)
-    occurred_at = serializers.DateTimeField()
-    discovered_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
+    discovered_at = DateTimeField()
     event_type = serializers.CharField(max_length=32)
     severity_level = serializers.ChoiceField(choices=LEVELS, error_messages=LEVEL_ERRORS)
     description = serializers.CharField()
@@ -122,7 +122,7 @@ class EventReasonSerializer(serializers.Serializer):
 
 
 class EventAuthorityReportSerializer(serializers.Serializer):
-    reported_at = serializers.DateTimeField()
+    reported_at = DateTimeField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -130,7 +130,7 @@ class EventActionCreateSerializer(serializers.Serializer):
     description = serializers.CharField()
     owner_department = serializers.CharField(help_text="责任科室代码")
     owner = serializers.CharField(help_text="责任人用户名")
-    due_on = serializers.DateField()
+    due_on = DateField()
 
 
 class EventActionSerializer(ModelSerializer):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +19,7 @@ from adverse_events.workflow import Status
 from organizations.models import Department
 from qms.core.idempotency import HEADER, idempotent
 from qms.filters import UpdatedSinceFilterSet
+from qms.parsers import JSONParser
 
 
 class EventFilter(UpdatedSinceFilterSet):

@@ -21,7 +21,7 @@ from committees.models import (
 )
 from committees.selectors import quorum, visible_meetings
 from organizations.selectors import visible_people
-from qms.api import ModelSerializer, ScopedPrimaryKeyRelatedField
+from qms.api import DateField, DateTimeField, ModelSerializer, ScopedPrimaryKeyRelatedField
 
 User = get_user_model()
 
@@ -80,7 +80,7 @@ class MeetingSerializer(ModelSerializer):
 
 class MeetingUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=200)
-    starts_at = serializers.DateTimeField(required=False)
+    starts_at = DateTimeField(required=False)
     place = serializers.CharField(required=False, max_length=200)
     chair = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False)
     summary = serializers.CharField(required=False, allow_blank=True)
@@ -172,7 +172,7 @@ class ActionItemSerializer(ModelSerializer):
     decision = serializers.PrimaryKeyRelatedField(queryset=Decision.objects.none())
     owner = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False, allow_null=True)
     owner_name = serializers.SerializerMethodField()
-    due_on = serializers.DateField(required=False, allow_null=True)
+    due_on = DateField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True)
     overdue = serializers.SerializerMethodField()
 
@@ -201,7 +201,7 @@ class ActionItemUpdateSerializer(serializers.Serializer):
     department = serializers.CharField(required=False)
     owner = ScopedPrimaryKeyRelatedField(scope=visible_people, model=User, required=False)
     title = serializers.CharField(required=False, max_length=300)
-    due_on = serializers.DateField(required=False)
+    due_on = DateField(required=False)
     description = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from committees import selectors, services
@@ -31,6 +31,7 @@ from committees.workflow import ActionStatus, MeetingStatus
 from organizations.models import Department
 from qms.core.idempotency import idempotent
 from qms.filters import SyncDateTimeFilter, UpdatedSinceFilterSet
+from qms.parsers import JSONParser
 from qms.uploads import download_response
 
 WRITE_METHODS = ["get", "post", "patch", "head", "options"]

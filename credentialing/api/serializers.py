@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from credentialing.models import EmergencyUse, Privilege, PrivilegeItem, PrivilegeReview
 from credentialing.workflow import ReviewOutcome
-from qms.api import ModelSerializer
+from qms.api import DateField, DateTimeField, ModelSerializer
 
 
 class PrivilegeItemSerializer(ModelSerializer):
@@ -44,8 +44,8 @@ class PrivilegeSerializer(ModelSerializer):
 class PrivilegeCreateSerializer(serializers.Serializer):
     staff = serializers.CharField(max_length=32, help_text="工号")
     item = serializers.CharField(max_length=40, help_text="授权项目编码")
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField()
+    valid_from = DateField()
+    valid_until = DateField()
     basis = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     institution = serializers.CharField(max_length=32, required=False, help_text="医疗机构编码（只属于一家医院的账号可省略）")
 
@@ -57,7 +57,7 @@ class ReasonSerializer(serializers.Serializer):
 class CheckQuerySerializer(serializers.Serializer):
     staff = serializers.CharField(max_length=32, help_text="工号")
     item = serializers.CharField(max_length=40, help_text="授权项目编码")
-    at = serializers.DateTimeField(required=False, help_text="时刻，默认现在")
+    at = DateTimeField(required=False, help_text="时刻，默认现在")
     institution = serializers.CharField(max_length=32, required=False)
 
 
@@ -65,13 +65,13 @@ class CheckAnswerSerializer(serializers.Serializer):
     allowed = serializers.BooleanField()
     reason = serializers.CharField()
     privilege = serializers.IntegerField(allow_null=True)
-    valid_until = serializers.DateField(allow_null=True)
+    valid_until = DateField(allow_null=True)
 
 
 class EmergencyUseCreateSerializer(serializers.Serializer):
     staff = serializers.CharField(max_length=32)
     item = serializers.CharField(max_length=40)
-    used_at = serializers.DateTimeField()
+    used_at = DateTimeField()
     reason = serializers.CharField(max_length=5000)
     confirmed_by = serializers.CharField(max_length=32, help_text="确认人工号")
     record_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -93,7 +93,7 @@ class EmergencyUseSerializer(ModelSerializer):
 class ProcedureCreateSerializer(serializers.Serializer):
     staff = serializers.CharField(max_length=32)
     item = serializers.CharField(max_length=40)
-    performed_on = serializers.DateField()
+    performed_on = DateField()
     record_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     unplanned_reoperation = serializers.BooleanField(required=False, default=False)
     complication = serializers.BooleanField(required=False, default=False)
@@ -110,5 +110,5 @@ class ReviewSerializer(ModelSerializer):
 class ReviewDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
     note = serializers.CharField(max_length=5000)
-    new_valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    new_valid_until = DateField(required=False, allow_null=True, default=None)
     restriction = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

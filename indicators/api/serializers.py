@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from indicators.models import Indicator, IndicatorValue
-from qms.api import ModelSerializer
+from qms.api import DateField, ModelSerializer
 
 
 class IndicatorSerializer(ModelSerializer):
@@ -77,7 +77,7 @@ class ComparisonRowSerializer(serializers.Serializer):
 
 class ComparisonSerializer(serializers.Serializer):
     indicator = serializers.CharField(source="indicator.code")
-    period = serializers.DateField(format="%Y-%m")
+    period = DateField(format="%Y-%m")
     authority = serializers.SerializerMethodField()
     institution = serializers.SerializerMethodField()
     pooled_rate = serializers.FloatField(source="pooled", allow_null=True)

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -41,11 +41,13 @@ class IndicatorValueFilter(UpdatedSinceFilterSet):
         fields = ["indicator", "institution", "department", "period", "current", "updated_since"]
 
     def filter_period(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        # the same rule as a value's own period (services.parse_period, without its "not in the future"):
+        # `0000-00` or `2026-13` is a 400 that says the format, not a 500 or a silently empty list
         import re
 
         m = re.match(r"^(\d{4})-(\d{2})$", value or "")
-        if not m:
-            return qs.none()
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
+            raise serializers.ValidationError({"period": [_("月份格式应为 YYYY-MM，例如 2025-03。")]})
         return qs.filter(period__year=int(m.group(1)), period__month=int(m.group(2)))
 
 

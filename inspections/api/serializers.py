@@ -16,7 +16,7 @@ from inspections.models import (
     ReviewKind,
     Tier,
 )
-from qms.api import ModelSerializer
+from qms.api import DateField, ModelSerializer
 
 
 class CoreSystemSerializer(ModelSerializer):
@@ -96,7 +96,7 @@ class InspectionCreateSerializer(serializers.Serializer):
     checklist = serializers.CharField(max_length=32, help_text="checklist code (or id)")
     kind = serializers.ChoiceField(choices=Kind.choices)
     tier = serializers.ChoiceField(choices=Tier.choices)
-    inspected_on = serializers.DateField()
+    inspected_on = DateField()
 
 
 class ResultInSerializer(serializers.Serializer):
@@ -107,7 +107,7 @@ class ResultInSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    due_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="the rectification deadline")
+    due_on = DateField(required=False, allow_null=True, default=None, help_text="the rectification deadline")
     summary = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
@@ -136,12 +136,12 @@ class RecordReviewCreateSerializer(serializers.Serializer):
     department = serializers.CharField(max_length=32)
     record_number = serializers.CharField(max_length=40)
     physician = serializers.CharField(max_length=32, help_text="staff code (工号)")
-    discharged_on = serializers.DateField(required=False, allow_null=True, default=None)
+    discharged_on = DateField(required=False, allow_null=True, default=None)
     score = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=ReviewKind.choices, required=False, default=ReviewKind.FINAL)
     deductions = DeductionInSerializer(many=True, required=False, default=list)
     defects = serializers.ListField(child=serializers.ChoiceField(choices=Defect.choices), required=False, default=list)
-    reviewed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reviewed_on = DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
     def validate(self, attrs: dict) -> dict:

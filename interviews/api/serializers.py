@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from interviews.models import Interview, InterviewDocument, Participant, RectificationMeasure
 from interviews.selectors import next_due, next_due_confirmed
 from interviews.workflow import Ground, ProblemScale
-from qms.api import ModelSerializer
+from qms.api import DateField, DateTimeField, ModelSerializer
 
 if TYPE_CHECKING:
     from organizations.models import Authority, Department, Institution
@@ -36,7 +37,8 @@ class DocumentSerializer(ModelSerializer):
 
 class InterviewSerializer(ModelSerializer):
     institution: serializers.SlugRelatedField[Institution] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    organiser: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organiser: serializers.SlugRelatedField[Authority] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, label=_("组织约谈的卫生健康行政部门"))  # none for a hospital's internal interview
     overdue = serializers.SerializerMethodField()
     next_due = serializers.SerializerMethodField()
     next_due_label = serializers.SerializerMethodField()
@@ -90,7 +92,7 @@ class InterviewDetailSerializer(InterviewSerializer):
 class InterviewCreateSerializer(serializers.Serializer):
     institution = serializers.CharField(max_length=32)
     trigger_ground = serializers.ChoiceField(choices=Ground.choices)
-    trigger_date = serializers.DateField()
+    trigger_date = DateField()
     problems = serializers.CharField(max_length=5000)
     adverse_events = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     internal = serializers.BooleanField(required=False, default=False)
@@ -103,7 +105,7 @@ class InterviewCreateSerializer(serializers.Serializer):
 
 
 class ApproveSerializer(serializers.Serializer):
-    approved_on = serializers.DateField(required=False, allow_null=True, default=None,
+    approved_on = DateField(required=False, allow_null=True, default=None,
                                         help_text="default today; not before trigger_date, not after today (Art. 46)")
 
 
@@ -113,8 +115,8 @@ class ReconcileSerializer(serializers.Serializer):
 
 
 class NotifySerializer(serializers.Serializer):
-    notified_on = serializers.DateField()
-    scheduled_at = serializers.DateTimeField()
+    notified_on = DateField()
+    scheduled_at = DateTimeField()
     location = serializers.CharField(max_length=200)
     content = serializers.CharField(max_length=5000)
 
@@ -132,12 +134,12 @@ class IntervieweeSerializer(serializers.Serializer):
 
 
 class HoldSerializer(serializers.Serializer):
-    held_at = serializers.DateTimeField()
+    held_at = DateTimeField()
     interviewers = InterviewerSerializer(many=True)
     interviewees = IntervieweeSerializer(many=True)
     record = serializers.CharField(max_length=20000)
     problem_scale = serializers.ChoiceField(choices=ProblemScale.choices)
-    rectification_deadline = serializers.DateField()
+    rectification_deadline = DateField()
     record_introductions = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     record_reasons = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     record_explanation = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
@@ -151,7 +153,7 @@ class InvestigateSerializer(serializers.Serializer):
     findings = serializers.CharField(max_length=10000)
     cause_analysis = serializers.CharField(max_length=10000)
     proposals = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
-    investigated_on = serializers.DateField(required=False)
+    investigated_on = DateField(required=False)
 
 
 class MeasureInputSerializer(serializers.Serializer):
@@ -159,7 +161,7 @@ class MeasureInputSerializer(serializers.Serializer):
     department = serializers.CharField(max_length=32, required=False, allow_blank=True)
     department_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     responsible = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    deadline = serializers.DateField()
+    deadline = DateField()
 
 
 class PlanSerializer(serializers.Serializer):
@@ -168,7 +170,7 @@ class PlanSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
-    submitted_on = serializers.DateField(required=False, allow_null=True, default=None,
+    submitted_on = DateField(required=False, allow_null=True, default=None,
                                          help_text="the day the report reached the authority (Art. 50), default today")
 
 
@@ -179,17 +181,17 @@ class VerifySerializer(serializers.Serializer):
 
 class PressSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
-    new_deadline = serializers.DateField()
+    new_deadline = DateField()
 
 
 class UpwardSerializer(serializers.Serializer):
-    reported_on = serializers.DateField()
+    reported_on = DateField()
 
 
 class CirculateSerializer(serializers.Serializer):
-    circulated_on = serializers.DateField()
+    circulated_on = DateField()
     text = serializers.CharField(max_length=10000)
-    filed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    filed_on = DateField(required=False, allow_null=True, default=None)
 
 
 class CancelSerializer(serializers.Serializer):

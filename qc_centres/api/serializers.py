@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from qc_centres.models import Assessment, Expert, QcCentre, Visit
 from qc_centres.workflow import Ground, Kind, Role, Title
-from qms.api import ModelSerializer
+from qms.api import DateField, ModelSerializer
 
 
 class CentreSerializer(ModelSerializer):
@@ -24,7 +24,7 @@ class CentreCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     authority = serializers.CharField(max_length=32, help_text="authority code")
     host_institution = serializers.CharField(max_length=32, help_text="institution code")
-    term_start = serializers.DateField()
+    term_start = DateField()
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, default=Kind.CLINICAL)
     scope_department_names = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
                                                    default=list)
@@ -43,14 +43,14 @@ class ExpertCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     role = serializers.ChoiceField(choices=Role.choices)
     from_host = serializers.BooleanField()
-    birth_date = serializers.DateField()
+    birth_date = DateField()
     title = serializers.ChoiceField(choices=Title.choices)
-    appointed_on = serializers.DateField()
+    appointed_on = DateField()
     workplace = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     retired = serializers.BooleanField(required=False, default=False)
     main_practice_at_host = serializers.BooleanField(required=False, allow_null=True, default=None,
                                                      help_text="default: from_host")
-    first_appointed_on = serializers.DateField(required=False, allow_null=True, default=None,
+    first_appointed_on = DateField(required=False, allow_null=True, default=None,
                                                help_text="a director's first appointment (Art. 6 (二)); default appointed_on")
 
 
@@ -77,7 +77,7 @@ class FindingSerializer(serializers.Serializer):
     problem = serializers.CharField(max_length=5000)
     department = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     requirement = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    due_on = serializers.DateField()
+    due_on = DateField()
 
 
 class VisitSerializer(ModelSerializer):
@@ -92,17 +92,17 @@ class VisitSerializer(ModelSerializer):
 
 class VisitCreateSerializer(serializers.Serializer):
     institution = serializers.CharField(max_length=32)
-    visited_on = serializers.DateField()
+    visited_on = DateField()
     report = serializers.CharField(max_length=50000)
     conclusion = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     score = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True, default=None,
                                      min_value=0, max_value=1000)
-    reported_to_authority_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reported_to_authority_on = DateField(required=False, allow_null=True, default=None)
     findings = FindingSerializer(many=True, required=False, default=list)
 
 
 class CoverageRowSerializer(serializers.Serializer):
     institution = serializers.CharField()
     name = serializers.CharField()
-    visits = serializers.ListField(child=serializers.DateField())
+    visits = serializers.ListField(child=DateField())
     owed = serializers.BooleanField()

@@ -172,6 +172,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Development: the browsable API without HTML forms (no dropdown lists another hospital's objects).
     # Production serves JSON only (production.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "qms.parsers.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "qms.renderers.FormlessBrowsableAPIRenderer"],
     "DEFAULT_SCHEMA_CLASS": "qms.api.AutoSchema",
     "EXCEPTION_HANDLER": "qms.api.exception_handler",

@@ -7,10 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qms import workdays
+from qms.api import DateField
 
 
 class AddWorkdaysQuery(serializers.Serializer):
-    start = serializers.DateField()
+    start = DateField()
     days = serializers.IntegerField(min_value=0, max_value=3660)
 
 
@@ -26,9 +27,9 @@ class AddWorkdaysView(APIView):
         responses=inline_serializer(
             "AddWorkdaysResult",
             {
-                "start": serializers.DateField(),
+                "start": DateField(),
                 "days": serializers.IntegerField(),
-                "date": serializers.DateField(),
+                "date": DateField(),
                 "confirmed": serializers.BooleanField(),
             },
         ),
@@ -49,8 +50,8 @@ class AddWorkdaysView(APIView):
 
 
 class CalendarYearBody(serializers.Serializer):
-    holidays = serializers.ListField(child=serializers.DateField(), max_length=366)
-    workdays = serializers.ListField(child=serializers.DateField(), max_length=366)
+    holidays = serializers.ListField(child=DateField(), max_length=366)
+    workdays = serializers.ListField(child=DateField(), max_length=366)
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.source
 
 
@@ -58,8 +59,8 @@ class CalendarYearAnswer(serializers.Serializer):
     year = serializers.IntegerField()
     confirmed = serializers.BooleanField()
     source = serializers.CharField()  # type: ignore[assignment]  # DRF's metaclass moves declared fields off the class; stubs see Field.source
-    holidays = serializers.ListField(child=serializers.DateField())
-    workdays = serializers.ListField(child=serializers.DateField())
+    holidays = serializers.ListField(child=DateField())
+    workdays = serializers.ListField(child=DateField())
     moved = serializers.IntegerField(help_text="how many open deadlines moved")
 
 

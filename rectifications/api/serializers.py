@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from qms.api import ModelSerializer
+from qms.api import DateField, ModelSerializer
 from rectifications.models import Rectification
 
 
@@ -28,4 +28,4 @@ class RectificationSerializer(ModelSerializer):
 
 class StepSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, required=False, default="", max_length=5000)
-    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    due_on = DateField(required=False, allow_null=True, default=None)

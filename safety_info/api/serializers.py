@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qms.api import ModelSerializer
+from qms.api import DateField, ModelSerializer
 from safety_info.models import EventExport, SafetyRecord
 from safety_info.workflow import AccidentGrade, Channel, Instance, Kind, Resolution, Responsibility
 
@@ -32,17 +32,17 @@ class SafetyRecordSerializer(ModelSerializer):
 class SafetyRecordCreateSerializer(serializers.Serializer):
     institution = serializers.CharField(max_length=32)
     kind = serializers.ChoiceField(choices=Kind.choices)
-    received_on = serializers.DateField()
+    received_on = DateField()
     department = serializers.CharField(max_length=32)
     summary = serializers.CharField(max_length=5000)
     record_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     adverse_events = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    reply_due_on = serializers.DateField(required=False)
+    reply_due_on = DateField(required=False)
     claim_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, min_value=0)
     resolution = serializers.ChoiceField(choices=Resolution.choices, required=False)
     determined_by = serializers.CharField(max_length=100, required=False)
-    determined_on = serializers.DateField(required=False)
+    determined_on = DateField(required=False)
     accident_grade = serializers.ChoiceField(choices=AccidentGrade.choices, required=False)
     responsibility = serializers.ChoiceField(choices=Responsibility.choices, required=False)
     court = serializers.CharField(max_length=100, required=False)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from qms.api import ModelSerializer
+from qms.api import DateField, ModelSerializer
 from staff.models import EmploymentKind, Profession, Staff, Title
 
 
@@ -27,7 +27,7 @@ class StaffPushSerializer(serializers.Serializer):
     department = serializers.CharField(max_length=32, required=False, allow_null=True, help_text="科室编码")
     profession = serializers.ChoiceField(choices=Profession.choices, required=False)
     title = serializers.ChoiceField(choices=Title.choices, required=False)
-    title_since = serializers.DateField(required=False, allow_null=True)
+    title_since = DateField(required=False, allow_null=True)
     certificate_number = serializers.CharField(max_length=50, required=False, allow_blank=True)
     practice_scope = serializers.CharField(max_length=100, required=False, allow_blank=True)
     employment_kind = serializers.ChoiceField(choices=EmploymentKind.choices, required=False)

@@ -27,3 +27,11 @@ def test_every_read_only_blank_choice_admits_the_blank():
     assert missing == []
     outcome = schema["components"]["schemas"]["Review"]["properties"]["outcome"]
     assert "BlankEnum" in str(outcome)
+
+
+def test_what_can_be_null_is_nullable_in_the_schema():
+    """Issue 13: a hospital's internal interview has no organiser; a first bulletin supersedes none."""
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    assert components["Interview"]["properties"]["organiser"].get("nullable") is True
+    assert components["InterviewDetail"]["properties"]["organiser"].get("nullable") is True
+    assert components["Bulletin"]["properties"]["supersedes"].get("nullable") is True

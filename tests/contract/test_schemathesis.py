@@ -2,7 +2,8 @@
 demo token: no 500, and every documented answer matches its schema. Then the tenancy leak check, driven
 by the same schema: another hospital sees nothing of H001 in any list and gets 404 on every H001 object.
 
-Bounded: SCHEMATHESIS_EXAMPLES examples per operation (default 10), derandomised so CI is reproducible.
+Bounded: SCHEMATHESIS_EXAMPLES examples per read (default 10) and SCHEMATHESIS_WRITE_EXAMPLES per write
+(default 30), derandomised so CI is reproducible.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from tests.seeded import seeded  # noqa: F401
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("contract_schemathesis")]
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
+# Writes get more: that is where the workflow services, dates and bodies of every shape are reached (issue 13).
+WRITE_EXAMPLES = int(os.environ.get("SCHEMATHESIS_WRITE_EXAMPLES", "30"))
 
 
 @contextlib.contextmanager
@@ -79,7 +82,9 @@ def test_it_gives_no_500_and_keeps_to_the_schema(seeded):  # noqa: F811
             strategy = st.tuples(strategy, st.sampled_from(known[base]), st.integers(0, 4)).map(
                 lambda t, name=name: with_param(t[0], name, t[1]) if t[2] else t[0])
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+        examples = WRITE_EXAMPLES if operation.method.upper() in ("POST", "PUT", "PATCH") else EXAMPLES
+
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
                   report_multiple_bugs=False)
         @given(case=strategy)
