@@ -77,3 +77,12 @@ def test_an_oversized_body_is_a_json_413(api, personas, payload):  # noqa: F811
     response = api(personas["staff_nurse"]).post(EVENTS, body, content_type="application/json")
     assert response.status_code == 413
     assert response.json() == {"non_field_errors": ["请求体过大（不得超过 1.0\xa0KB）。"]}
+
+
+def test_it_says_so_in_english_on_request(api, personas):
+    client = api(personas["qc_office"], HTTP_ACCEPT_LANGUAGE="en")
+    nested = client.post(EVENTS, "[" * 50 + "]" * 50, content_type="application/json")
+    assert nested.json() == {"non_field_errors": ["The request body is nested too deeply (at most 32 levels)."]}
+    edge = client.get("/api/v1/calendar/add-workdays/", {"start": "9999-12-31", "days": 1})
+    assert edge.json() == {"start": ["The date must lie between 1901-01-01 and 2099-12-31."]}
+    assert client.get("/api/v1/adverse-events/abc/").json() == {"detail": "Not found."}
