@@ -47,11 +47,27 @@ class ReportForm(forms.Form):
                 )
 
     def value_rows(self) -> list[dict]:
-        return [
-            {"indicator": ind, "num": self[f"num_{ind.code}"],
-             "den": self[f"den_{ind.code}"] if f"den_{ind.code}" in self.fields else None}
-            for ind in self.indicators
-        ]
+        rows = []
+        for ind in self.indicators:
+            num = self[f"num_{ind.code}"]
+            den = self[f"den_{ind.code}"] if f"den_{ind.code}" in self.fields else None
+            rows.append({"indicator": ind, "num": num, "den": den,
+                         "errors": [*num.errors, *(den.errors if den is not None else [])]})
+        return rows
+
+    def error_summary(self) -> list[dict]:
+        """What failed, for the summary at the top of the page: the indicator (or section) and its messages,
+        each with the id of the field to jump to."""
+        summary: list[dict] = []
+        for row in self.value_rows():
+            if row["errors"]:
+                summary.append({"label": row["indicator"].name, "code": row["indicator"].code,
+                                "anchor": row["num"].id_for_label, "messages": row["errors"]})
+        for name in ("self_check", "problems", "measures"):
+            if self[name].errors:
+                summary.append({"label": self.fields[name].label, "code": "", "anchor": self[name].id_for_label,
+                                "messages": list(self[name].errors)})
+        return summary
 
     def values(self) -> dict[str, tuple]:
         return {

@@ -115,3 +115,23 @@ def test_the_grid_takes_a_fixed_number_of_queries(demo, client, personas, last_m
     with django_assert_max_num_queries(14):
         r = client.get("/indicators/reports/")
     assert r.status_code == 200 and r.content.decode().count("未开始") >= 30
+
+
+def test_the_form_shows_each_target_and_sums_up_what_failed_keeping_what_was_typed(demo, client, personas, last_month):
+    """Issue 14: the target beside each field; on a failed submission a summary at the top, nothing lost."""
+    import re
+
+    from indicators.models import Indicator
+
+    url = f"/indicators/reports/H001/CARD/{last_month:%Y-%m}/"
+    client.force_login(personas["head_cardiology"])
+    html = client.get(url).content.decode()
+    targets = dict(re.findall(r'<td class="small report-target" data-code="([^"]+)">([^<]*)</td>', html))
+    zb03 = Indicator.objects.get(code="ZB03")
+    assert zb03.target_label and targets["ZB03"] == zb03.target_label
+    html = client.post(url, {"action": "submit", **TEXT, "num_ZB03": "5", "den_ZB03": "0"}).content.decode()
+    summary = re.search(r'<ul class="mb-0" id="report-error-summary">(.*?)</ul>', html, re.S)
+    assert summary is not None
+    assert '<a href="#id_num_ZB03" class="alert-link">' in summary.group(1) and "ZB03" in summary.group(1)
+    assert re.search(r'name="num_ZB03" value="5"', html) and re.search(r'name="den_ZB03" value="0"', html)
+    assert TEXT["self_check"] in html
