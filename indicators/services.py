@@ -127,8 +127,8 @@ def value_clean(
     if num is None and "numerator" not in errors:
         errors["numerator"] = [_("请填写分子。")]
     den = _number(denominator, "denominator", _("分母"), errors)
+    if ind is not None:
         place = f"{ind.code} {_(ind.name)}"  # the name as the reader reads it (reference data, translated)
-        place = f"{ind.code} {ind.name}"
         if ind.source == Indicator.Source.COMPUTED and not allow_computed:
             errors.setdefault("indicator", []).append(
                 _("%(p)s由系统根据不良事件登记和出院人次计算，不能直接填报；请填报出院人次（CY）。") % {"p": place}
