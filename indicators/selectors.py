@@ -152,9 +152,19 @@ def _build(ind: Indicator, institution: Institution, slot: dict[dt.date, dict], 
         "signal": bool(reasons),
         "signal_reasons": reasons,
         "light": light(attained, bool(reasons)),
+        # why a value that is there is not judged (issue 14: ZB11-1 with data read as 无数据)
+        "unjudged": _unjudged(attained, judged, snapshot, last_year),
         "points": points,
         "chart": chart,
     }
+
+
+def _unjudged(attained: str | None, judged: Decimal | None, snapshot: dict, last_year: Any) -> str:
+    if attained is not None or judged is None:
+        return ""
+    if snapshot.get("kind") == "yoy":
+        return "no_last_year" if last_year is None or last_year.rate is None else ""
+    return "no_target"
 
 
 def month_table(*, institution_id: int, year: int, month: int, department_id: int | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import excel, permissions, selectors, services
+from indicators.analysis import compute_rate
 from indicators.forms import ImportForm, ReportForm, ReturnForm, ValueForm
 from indicators.models import ImportBatch, Indicator, IndicatorValue, Intervention, MonthlyReport
 from indicators.spc import MIN_PHASE_POINTS
@@ -90,6 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         row["svg"] = mark_safe(selectors.chart_svg(row))  # noqa: S308 - qms.charts escapes every text
         row["url"] = f"{detail}{row['code']}/?{place.query}"
     counts = {k: sum(1 for r in rows if r["light"] == k) for k in ("green", "amber", "red", "grey")}
+    counts["unjudged"] = sum(1 for r in rows if r["light"] == "grey" and r["unjudged"])
+    counts["nodata"] = counts["grey"] - counts["unjudged"]
     scope = get_scope(request.user)
     return render(request, "indicators/dashboard.html", {
         "place": place,
@@ -106,6 +110,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "prev_period": services.add_months(place.period, -1),
         "next_period": services.add_months(place.period, 1) if place.period < _default_period() else None,
     })
+
+
+def _department_total(indicator: Indicator, values: list, row: dict) -> dict:
+    """The departments' rows summed, beside the hospital's own figure: they differ when the hospital's is
+    entered for the whole hospital and not every department reports (issue 14: ZB03 rows that did not add
+    up, with no word why)."""
+    num: Decimal = sum((v.numerator or Decimal(0) for v in values), Decimal(0))
+    den: Decimal | None = (sum((v.denominator or Decimal(0) for v in values), Decimal(0))
+                           if indicator.kind != Indicator.Kind.COUNT else None)
+    rate = compute_rate(num, den, indicator.factor, indicator.kind) if (den or indicator.kind == Indicator.Kind.COUNT) else None
+    hospital_num, hospital_den = row.get("numerator"), row.get("denominator")
+    differs = hospital_num is not None and (hospital_num != num or (den is not None and hospital_den != den))
+    return {"numerator": num, "denominator": den, "rate": rate, "count": len(values), "differs": differs,
+            "hospital_numerator": hospital_num, "hospital_denominator": hospital_den}
 
 
 @login_required
@@ -129,6 +147,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             institution_id=place.institution.pk, indicator=indicator, period=place.period,
             department_ids=visible_departments(request.user).filter(institution=place.institution).values("id"),
         )
+    department_total = _department_total(indicator, by_department, row) if by_department else None
     shown = row["phased"] if items else row["chart"]
     points = list(zip(row["points"], shown.ucl, shown.lcl))
     return render(request, "indicators/indicator_detail.html", {
@@ -139,6 +158,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         "points": list(reversed(points)),
         "signals": {row["points"][i].label: r for i, r in shown.reasons.items()},
         "by_department": by_department,
+        "department_total": department_total,
         "interventions": items,
         "phases": row["phased"].phases if items else [],
         "min_phase_points": MIN_PHASE_POINTS,

@@ -126,3 +126,32 @@ def test_the_value_form_records_and_rerenders_errors(demo, client, personas, per
     assert IndicatorValue.objects.get().rate == Decimal("2.5")
     client.force_login(personas["official_jn"])
     assert client.get("/indicators/entry/?institution=H001").status_code == 403
+
+
+def test_a_value_without_last_years_figure_is_told_apart_from_no_data(demo, client, personas, last_month):
+    """Issue 14: ZB11-1 (target 同比上升) with this month's data but none a year ago read as 无数据."""
+    h001 = demo.institutions["H001"]
+    _fill(h001, last_month, months=3, code="ZB11-1", num=590, den=600)  # no figure 12 months back
+    rows = selectors.month_table(institution_id=h001.pk, year=last_month.year, month=last_month.month)
+    row = next(r for r in rows if r["code"] == "ZB11-1")
+    assert row["light"] == "grey" and row["unjudged"] == "no_last_year"
+    assert next(r for r in rows if r["code"] == "ZB05")["unjudged"] == ""  # no data at all
+    client.force_login(personas["qc_office"])
+    html = client.get(f"/indicators/?institution=H001&period={last_month:%Y-%m}").content.decode()
+    assert "无去年同期数据，暂不判断达标" in html
+    assert 'id="count-unjudged"' in html and 'id="count-nodata"' in html
+
+
+def test_department_rows_that_do_not_add_up_to_the_hospital_say_why(demo, client, personas, last_month):
+    h001 = demo.institutions["H001"]
+    _fill(h001, last_month, months=1, num=7, den=2496)
+    _fill(h001, last_month, months=1, dept=demo.dept("H001", "CARD"), num=1, den=347)
+    client.force_login(personas["qc_office"])
+    html = client.get(f"/indicators/i/ZB03/?institution=H001&period={last_month:%Y-%m}").content.decode()
+    assert 'id="department-total"' in html and "1/347" in html
+    assert "全院数据 7/2496 由质控办按全院口径填报" in html
+    earlier = services.add_months(last_month, -1)  # a month where the hospital's figure is the departments' sum
+    _fill(h001, earlier, months=1, num=1, den=347)
+    _fill(h001, earlier, months=1, dept=demo.dept("H001", "CARD"), num=1, den=347)
+    html = client.get(f"/indicators/i/ZB03/?institution=H001&period={earlier:%Y-%m}").content.decode()
+    assert 'id="department-total"' in html and 'id="department-total-note"' not in html
