@@ -21,6 +21,19 @@ class CommitteesConfig(AppConfig):
 
         register_verified_lookup("action_item", _verified_action_items)
 
+        from qms.extensions import register_meeting_gap_source
+
+        register_meeting_gap_source(_meeting_gaps)
+
+
+def _meeting_gaps(*, institution_id: int, year: int, month: int, today) -> list[dict]:
+    """Art. 12: the bodies of a hospital that held no meeting in the month, or none with its quorum."""
+    from committees.selectors import compliance_grid
+
+    grid = compliance_grid(institution_id=institution_id, year=year, month_from=month, month_to=month, today=today)
+    return [row for row in grid.get("rows", [])
+            if (row.get("cells") or []) and row["cells"][0].get("status") in ("missing", "no_quorum")]
+
 
 def _verified_action_items(ids: list[int]) -> list[int]:
     """Issue 21: which action items are verified (the agenda lists those whose indicator did not move)."""

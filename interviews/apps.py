@@ -21,6 +21,10 @@ class InterviewsConfig(AppConfig):
         register_home_panel(home_panel, order=40)
         register_agenda_source(agenda_items)
         register_calendar_hook(interview_dates_recompute)
+        from interviews.services import half_year_summaries_ensure
+        from qms.extensions import register_periodic_duty
+
+        register_periodic_duty(half_year_summaries_ensure)
         from interviews.workflow import ACTIONS
         from qms.core.workflow import register_actions
 

@@ -13,7 +13,6 @@ import indicators.api.urls
 import inspections.api.urls
 import interviews.api.urls
 import qc_centres.api.urls
-import qms.fhir.api.urls
 import rectifications.api.urls
 import safety_info.api.urls
 import staff.api.urls
@@ -50,7 +49,7 @@ extra_urls = [
 # Each app's api/urls.py defines register(router) -> list of extra paths.
 for module in (
     adverse_events.api.urls, interviews.api.urls, committees.api.urls, indicators.api.urls,
-    bulletins.api.urls, qms.fhir.api.urls, staff.api.urls, rectifications.api.urls,
+    bulletins.api.urls, staff.api.urls, rectifications.api.urls,
     credentialing.api.urls, inspections.api.urls, case_reviews.api.urls, safety_info.api.urls, qc_centres.api.urls,
 ):
     extra_urls += module.register(router)

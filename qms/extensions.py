@@ -141,3 +141,24 @@ VERIFIED_LOOKUPS: dict[str, Callable[[list[int]], Any]] = {}
 
 def register_verified_lookup(kind: str, fn: Callable[[list[int]], Any]) -> None:
     VERIFIED_LOOKUPS[kind] = fn
+
+
+# The daily pass's Art. 12 check: fn(*, institution_id, year, month, today) -> the month's rows of bodies that
+# held no meeting (or none with its quorum), each {"body": obj, "body_id": int, "name": str}. The committees
+# app registers its compliance grid here, so the pass needs no import of it (issue 15 item 6).
+MEETING_GAP_SOURCES: list[Callable[..., list[dict]]] = []
+
+
+def register_meeting_gap_source(fn: Callable[..., list[dict]]) -> None:
+    if fn not in MEETING_GAP_SOURCES:
+        MEETING_GAP_SOURCES.append(fn)
+
+
+# Duties that exist by the calendar alone, made sure of by the daily pass before it looks at deadlines:
+# fn(*, today) (Art. 51's half-year report of each city authority, registered by interviews).
+PERIODIC_DUTIES: list[Callable[..., Any]] = []
+
+
+def register_periodic_duty(fn: Callable[..., Any]) -> None:
+    if fn not in PERIODIC_DUTIES:
+        PERIODIC_DUTIES.append(fn)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from qms import workdays
 from qms.core.models import Deadline
+from qms.extensions import MEETING_GAP_SOURCES, PERIODIC_DUTIES
 from qms.notifications import rules as R
 from qms.notifications.models import Notification, PassRun
 from qms.notifications.services import Note, notifications_write, outbox_kick
@@ -288,13 +289,9 @@ def missing_meeting_notifications(clock: Clock) -> tuple[list[Note], Directory, 
     """Art. 12: every committee and department meets monthly. Once a month is over, a body that held no
     meeting in it is reported to the quality office and the chair (a department's: its head too).
 
-    The committees app owns the grid; it is imported lazily and guarded so that this pass still runs while
-    that app is absent or changing.
+    The committees app owns the grid and registers it (qms.extensions.MEETING_GAP_SOURCES); a source that
+    fails is logged and skipped, so the deadline reminders still go out.
     """
-    try:
-        from committees.selectors import compliance_grid
-    except ImportError:
-        return [], Directory(), {}
     from django.contrib.contenttypes.models import ContentType
 
     from organizations.models import Institution
@@ -305,16 +302,13 @@ def missing_meeting_notifications(clock: Clock) -> tuple[list[Note], Directory, 
     institutions = list(Institution.objects.filter(is_active=True).values_list("id", flat=True))
     gaps: list[tuple[int, Any]] = []
     for iid in institutions:
-        try:
-            grid = compliance_grid(institution_id=iid, year=y, month_from=m, month_to=m, today=clock.today)
-        except Exception:  # noqa: BLE001 - a broken grid must not stop the deadline reminders
-            logger.exception("compliance_grid failed for institution %s", iid)
-            continue
-        for row in grid.get("rows", []):
-            cells = row.get("cells") or []
-            # Art. 12: a month met only by a meeting without its quorum is a gap too.
-            if cells and cells[0].get("status") in ("missing", "no_quorum"):
-                gaps.append((iid, row))
+        for source in MEETING_GAP_SOURCES:
+            try:
+                rows = source(institution_id=iid, year=y, month=m, today=clock.today)
+            except Exception:  # noqa: BLE001 - a broken grid must not stop the deadline reminders
+                logger.exception("meeting gap source %s failed for institution %s", source.__name__, iid)
+                continue
+            gaps.extend((iid, row) for row in rows)
     if not gaps:
         return [], Directory(), {}
     dept_ids = [getattr(r.get("body"), "department_id", None) for _, r in gaps]
@@ -380,12 +374,10 @@ def _start(kind: str, today: dt.date | None, run_id: int | None) -> PassRun:
 
 def _ensure_periodic_duties(today: dt.date) -> None:
     """Duties that exist by the calendar alone, before anyone acts: Art. 51's half-year report of every city
-    authority (due 30 June / 31 December), with or without a 约谈 held. Guarded like the meeting grid."""
-    try:
-        from interviews.services import half_year_summaries_ensure
-    except ImportError:
-        return
-    half_year_summaries_ensure(today=today)
+    authority (due 30 June / 31 December), with or without a 约谈 held. Each app registers its own
+    (qms.extensions.PERIODIC_DUTIES)."""
+    for duty in PERIODIC_DUTIES:
+        duty(today=today)
 
 
 def run_pass(

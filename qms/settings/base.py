@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "qms.notifications",
     "bulletins",
     "qms.his",
-    "qms.fhir",
     "staff",
     "rectifications",
     "credentialing",

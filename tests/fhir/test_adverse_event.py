@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from qms.fhir.adverse_event import EXT_DEPARTMENT, EXT_HARM_LEVEL
-from qms.fhir.api.views import EXAMPLE
+from adverse_events.api.fhir import EXAMPLE
+from adverse_events.fhir import EXT_DEPARTMENT, EXT_HARM_LEVEL
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/fhir/AdverseEvent"

@@ -305,3 +305,27 @@ def test_an_internal_interview_overdue_stays_inside_the_hospital(demo, personas)
     told = set(Notification.objects.filter(object_id=interview.pk).values_list("recipient__username", flat=True))
     assert {"qc_office", "principal", "h001_deputy"} <= told
     assert not told & {"leader_jn", "official_jn", "official_jn2", "official_lx"}
+
+
+def test_the_pass_reaches_the_apps_through_registries_not_imports():
+    """Issue 15 item 6: qms/ imports no app; the apps register what the daily pass runs."""
+    import ast
+    from pathlib import Path
+
+    from qms.extensions import MEETING_GAP_SOURCES, PERIODIC_DUTIES
+
+    assert [f.__module__ for f in MEETING_GAP_SOURCES] == ["committees.apps"]
+    assert [f.__name__ for f in PERIODIC_DUTIES] == ["half_year_summaries_ensure"]
+    apps = {"adverse_events", "bulletins", "case_reviews", "committees", "credentialing", "indicators", "inspections",
+            "interviews", "qc_centres", "rectifications", "safety_info", "staff"}
+    root = Path(__file__).resolve().parents[2] / "qms"
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(("settings/", "urls.py", "api_router.py")) or "/migrations/" in rel:
+            continue  # the project's wiring lists the apps by design
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            offenders += [f"{rel}: {n}" for n in names if n.split(".")[0] in apps]
+    assert offenders == []

@@ -17,9 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from adverse_events import services as event_services
-from adverse_events.models import EventType
-from qms.core.idempotency import HEADER, idempotent
-from qms.fhir.adverse_event import (
+from adverse_events.fhir import (
     EXT_DEPARTMENT,
     EXT_HARM_LEVEL,
     EXT_RECEIPT_CODE,
@@ -29,6 +27,8 @@ from qms.fhir.adverse_event import (
     map_resource,
     operation_outcome,
 )
+from adverse_events.models import EventType
+from qms.core.idempotency import HEADER, idempotent
 from qms.parsers import JSONParser
 
 FHIR_JSON = "application/fhir+json"
