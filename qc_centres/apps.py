@@ -41,3 +41,12 @@ class QcCentresConfig(AppConfig):
         })
         register_nav(NavItem(_("质控中心"), "qc_centres:list", 78, visible=nav_visible))
         register_scope_extension("rectifications.Rectification", rectification_scope)
+
+        from qc_centres.extensions import open_finding_counts, visit_counts_this_year
+        from qms.extensions import AuthorityCount, register_authority_count
+
+        # issue 21: the QC centres' results on the authority's overview
+        register_authority_count(AuthorityCount("qc_visits", _("本年质控督导"), visit_counts_this_year,
+                                                "qc_centres:list", 30, unit="次"))
+        register_authority_count(AuthorityCount("qc_findings", _("质控督导问题未整改"), open_finding_counts,
+                                                "rectifications:list", 31, query="source=qc_visit"))

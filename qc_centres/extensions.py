@@ -30,3 +30,28 @@ def rectification_scope(user: Any) -> Q:
     for centre in QcCentre.objects.filter(pk__in=ids):
         centre_ids |= data_centre_ids(centre)
     return Q(source_kind="qc_visit", source_id__in=Visit.objects.filter(centre_id__in=centre_ids).values("pk"))
+
+
+def visit_counts_this_year(*, institution_ids) -> dict[int, int]:
+    """QC visits to each hospital this calendar year (JN Art. 12: at least one a year). One query."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from qc_centres.models import Visit
+
+    rows = (Visit.objects.filter(institution_id__in=institution_ids, visited_on__year=timezone.localdate().year)
+            .values("institution_id").annotate(n=Count("id")).order_by())
+    return {r["institution_id"]: r["n"] for r in rows}
+
+
+def open_finding_counts(*, institution_ids) -> dict[int, int]:
+    """Findings of QC visits each hospital has not yet rectified (the shared loop). One query."""
+    from django.db.models import Count
+
+    from rectifications.models import Rectification
+    from rectifications.workflow import OPEN_STATUSES
+
+    rows = (Rectification.objects.filter(institution_id__in=institution_ids, status__in=OPEN_STATUSES,
+                                         source_kind="qc_visit")
+            .values("institution_id").annotate(n=Count("id")).order_by())
+    return {r["institution_id"]: r["n"] for r in rows}

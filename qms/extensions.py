@@ -123,6 +123,8 @@ class AuthorityCount:
     count: Callable[..., dict[int, int]]
     url_name: str = ""  # the app's list page, filtered by ?institution=CODE
     order: int = 100
+    query: str = ""  # more of the list's filter, after the institution ("source=qc_visit")
+    unit: str = "项"  # the counting word in the Chinese PDF ("次" for visits)
 
 
 AUTHORITY_COUNTS: list[AuthorityCount] = []

@@ -30,11 +30,15 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("source", "")
     if source in Source.values:
         qs = qs.filter(source_kind=source)
+    institution = request.GET.get("institution", "")[:20]
+    if institution:  # the authority overview links here per hospital (issue 21); within the caller's reach only
+        qs = qs.filter(institution__code=institution)
     today = timezone.localdate()
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     overdue = {r.pk for r in page if r.status in OPEN_STATUSES and r.due_on < today}
     return render(request, "rectifications/list.html", {
         "page": page, "overdue": overdue, "status": status, "statuses": Status.choices, "source": source, "sources": Source.choices,
+        "institution": institution,
     })
 
 

@@ -166,3 +166,21 @@ def test_the_evaluation_report_is_a_pdf(demo, client, personas, period, last_mon
         open(os.environ["QMS_KEEP_PDF"], "wb").write(r.content)
     client.force_login(personas["qc_office"])
     assert client.get("/indicators/authority/report.pdf").status_code == 404
+
+
+def test_the_overview_shows_the_qc_centres_results_and_links_to_their_findings(demo, client, personas, period,
+                                                                                last_month):
+    """Issue 21: QC-centre results on the authority's overview: visits this year, findings not yet rectified."""
+    from rectifications.models import Rectification
+
+    _three(demo, last_month)
+    for inst, kind in (("H002", "qc_visit"), ("H002", "inspection"), ("H001", "qc_visit")):
+        Rectification.objects.create(institution=demo.institutions[inst], source_kind=kind, problem=f"{inst} {kind}",
+                                     due_on=last_month, created_by=personas["official_jn"])
+    client.force_login(personas["official_jn"])
+    html = client.get(f"/indicators/authority/?period={period}").content.decode()
+    assert 'id="total-qc_findings">2<' in html and 'id="total-qc_visits">0<' in html
+    assert '/rectifications/?institution=H002&amp;source=qc_visit' in html or \
+        '/rectifications/?institution=H002&source=qc_visit' in html
+    listing = client.get("/rectifications/?institution=H002&source=qc_visit").content.decode()
+    assert "H002 qc_visit" in listing and "H002 inspection" not in listing and "H001 qc_visit" not in listing
