@@ -163,7 +163,29 @@ def round_new(request: HttpRequest) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
-def _reviewer_candidates(rnd: Any) -> Any:
+def _reviewer_candidates(rnd: Any) -> list[dict]:
+    """The reviewers offered for a round, in groups: for an authority's round the QC centres' experts first
+    (qms.extensions.REVIEWER_SOURCES, issue 19), then the authority's staff and the hospitals' own people."""
+    from qms.extensions import REVIEWER_SOURCES
+
+    experts: list[tuple[int, str]] = []
+    if rnd.authority_id:
+        for source in REVIEWER_SOURCES:
+            experts += source(authority_id=rnd.authority_id)
+    labels = dict(experts)
+    others = [u for u in _other_candidates(rnd) if u.pk not in labels]
+    by_pk = {u.pk: u for u in get_user_model().objects.filter(pk__in=labels)}
+    groups = []
+    if labels:
+        groups.append({"label": _("质控中心专家"), "people": [
+            {"pk": pk, "label": f"{label} ({by_pk[pk].username})"} for pk, label in labels.items() if pk in by_pk]})
+    if others:
+        groups.append({"label": _("其他人员"), "people": [
+            {"pk": u.pk, "label": f"{u.get_full_name() or u.username} ({u.username})"} for u in others]})
+    return groups
+
+
+def _other_candidates(rnd: Any) -> Any:
     User = get_user_model()
     inst_ids = [i.pk for i in rnd.institutions.all()]
     q = Membership.objects.filter(is_active=True, institution_id__in=inst_ids).values("user_id")

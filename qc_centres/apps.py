@@ -42,7 +42,10 @@ class QcCentresConfig(AppConfig):
         register_nav(NavItem(_("质控中心"), "qc_centres:list", 78, visible=nav_visible))
         register_scope_extension("rectifications.Rectification", rectification_scope)
 
-        from qc_centres.extensions import open_finding_counts, visit_counts_this_year
+        from qc_centres.extensions import expert_reviewers, open_finding_counts, visit_counts_this_year
+        from qms.extensions import register_reviewer_source
+
+        register_reviewer_source(expert_reviewers)
         from qms.extensions import AuthorityCount, register_authority_count
 
         # issue 21: the QC centres' results on the authority's overview

@@ -40,14 +40,15 @@ def seed(ctx: Any) -> None:
         ("王海涛", "deputy", False, dt.date(1970, 9, 21), "senior"),
         ("刘红梅", "deputy", False, dt.date(1978, 1, 30), "associate_senior"),
         ("宋佳", "secretary", True, dt.date(1986, 11, 4), "intermediate"),
-        ("陈志刚", "member", True, dt.date(1980, 4, 16), "associate_senior"),
+        ("陈立华", "member", True, dt.date(1980, 4, 16), "associate_senior"),  # qc_expert: reviews key cases
         ("赵晓燕", "member", False, dt.date(1982, 8, 9), "associate_senior"),
         ("孙建华", "member", False, dt.date(1976, 12, 1), "senior"),
     ]
     workplaces = ["", "", "山东省立医院", "济南市中心医院", "", "", "济南市历下区人民医院", "济南市第三人民医院"]
     for (name, role, from_host, birth, title), workplace in zip(experts, workplaces, strict=True):
         services.expert_add(centre=centre, actor=secretary, name=name, role=role, from_host=from_host, birth_date=birth,
-                            title=title, appointed_on=appointed, workplace=workplace)
+                            title=title, appointed_on=appointed, workplace=workplace,
+                            user=ctx.users.get("qc_expert") if name == "陈立华" else None)
     services.committee_publish(centre=centre, actor=official, on=dt.date(first, 2, 1))
     services.activity_record(centre=centre, actor=secretary, kind="committee_meeting", title=f"{first}年专家委员会质控会议",
                              held_on=dt.date(first, 3, 10), attendees=["张明", "李卫东", "王海涛", "宋佳"],

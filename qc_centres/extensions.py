@@ -55,3 +55,21 @@ def open_finding_counts(*, institution_ids) -> dict[int, int]:
                                          source_kind="qc_visit")
             .values("institution_id").annotate(n=Count("id")).order_by())
     return {r["institution_id"]: r["n"] for r in rows}
+
+
+def expert_reviewers(*, authority_id: int) -> list[tuple[int, str]]:
+    """Key-case reviewers from the expert committees (issue 19): the active members with an account of the
+    centres set up by this authority or one above it (a provincial centre's experts review for a city too)."""
+    from organizations.models import Authority
+    from qc_centres.models import Expert
+    from qc_centres.workflow import ExpertStatus
+
+    chain: list[int] = []
+    current: int | None = authority_id
+    while current is not None and current not in chain and len(chain) < 5:
+        chain.append(current)
+        current = Authority.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    experts = (Expert.objects.filter(centre__authority_id__in=chain, status=ExpertStatus.ACTIVE, user__is_active=True)
+               .select_related("centre").order_by("centre__specialty", "role", "id"))
+    return [(e.user_id, f"{e.name} · {e.centre.specialty} · {e.get_role_display()}") for e in experts
+            if e.user_id is not None]

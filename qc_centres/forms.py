@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,11 @@ class CentreForm(forms.Form):
         self.fields["host_institution"].queryset = institutions
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
 class ExpertForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     role = forms.ChoiceField(label=_("职务"), choices=Role.choices)
@@ -34,6 +39,18 @@ class ExpertForm(forms.Form):
     title = forms.ChoiceField(label=_("职称"), choices=Title.choices)
     appointed_on = forms.DateField(label=_("聘任日期"), widget=DATE)
     retired = forms.BooleanField(label=_("已退休"), required=False)
+    user = PersonChoiceField(label=_("登录账号"), required=False, queryset=None,  # type: ignore[arg-type]
+                             help_text=_("填写后，该专家可被分配重点病例评价。"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from organizations.models import Membership
+
+        field = cast(forms.ModelChoiceField, self.fields["user"])
+        field.queryset = get_user_model().objects.filter(is_active=True).exclude(
+            memberships__role=Membership.Role.HIS).order_by("username")
 
 
 class ReasonForm(forms.Form):

@@ -196,6 +196,10 @@ class Expert(models.Model):
     left_on = models.DateField(_("离任日期"), null=True, blank=True)
     removal_ground = models.CharField(_("调出情形"), max_length=10, choices=RemovalGround.choices, blank=True)
     reason = models.TextField(_("原因"), blank=True)
+    # The member's account, when they have one: an active member can then be assigned key-case reviews of the
+    # centre's authority (Zibo plan: 质控中心专家 review the key cases; issue 19).
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="qc_expert_posts",
+                             verbose_name=_("登录账号"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -379,7 +379,7 @@ def director_refusals(*, from_host: bool, retired: bool, main_practice_at_host: 
 def expert_add(
     *, centre: QcCentre, actor: Any, name: str, role: str, birth_date: dt.date, title: str, appointed_on: dt.date,
     from_host: bool = False, workplace: str = "", retired: bool = False, main_practice_at_host: bool | None = None,
-    first_appointed_on: dt.date | None = None,
+    first_appointed_on: dt.date | None = None, user: Any = None,
 ) -> Expert:
     """The host proposes a member (JN Art. 8). Before publication every Art. 6 maximum is checked as each one
     is added; after it, nobody is added (Art. 19 (二): 不进行增补) except a new director within 1 month."""
@@ -420,13 +420,15 @@ def expert_add(
                       % {"role": Role(role).label})
     if errors:
         raise ValidationError({"role" if role != Role.DIRECTOR else "non_field_errors": errors})
+    if user is not None and not getattr(user, "is_active", False):
+        raise ValidationError({"user": [_("该账号已停用。")]})
     expert = Expert.objects.create(
         centre=c, name=name, role=role, from_host=from_host, workplace=workplace or (c.host_institution.name if from_host else ""),
         birth_date=birth_date, title=title, appointed_on=appointed_on,
         first_appointed_on=(first_appointed_on or appointed_on) if role == Role.DIRECTOR else None,
-        retired=retired, main_practice_at_host=main_practice_at_host)
+        retired=retired, main_practice_at_host=main_practice_at_host, user=user)
     transition(expert, None, table=EXPERT_TRANSITIONS, actor=actor, action="qc_centre.expert_added",
-               data={"role": role, "from_host": from_host})
+               data={"role": role, "from_host": from_host, "user": user.username if user is not None else None})
     if role == Role.DIRECTOR:
         deadline_close(obj=c, rule=DIRECTOR_RULE)
     return expert

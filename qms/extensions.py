@@ -164,3 +164,14 @@ PERIODIC_DUTIES: list[Callable[..., Any]] = []
 def register_periodic_duty(fn: Callable[..., Any]) -> None:
     if fn not in PERIODIC_DUTIES:
         PERIODIC_DUTIES.append(fn)
+
+
+# Who may be offered as a key-case reviewer for an authority's round besides its own staff (issue 19):
+# fn(*, authority_id) -> [(user_id, label)], e.g. the active members, with accounts, of the expert committees of
+# the QC centres that authority (or one above it) set up.
+REVIEWER_SOURCES: list[Callable[..., list[tuple[int, str]]]] = []
+
+
+def register_reviewer_source(fn: Callable[..., list[tuple[int, str]]]) -> None:
+    if fn not in REVIEWER_SOURCES:
+        REVIEWER_SOURCES.append(fn)

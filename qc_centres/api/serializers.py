@@ -31,11 +31,13 @@ class CentreCreateSerializer(serializers.Serializer):
 
 
 class ExpertSerializer(ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True, allow_null=True, default=None)
+
     class Meta:
         model = Expert
         fields = ["id", "name", "role", "from_host", "workplace", "birth_date", "title", "appointed_on",
                   "first_appointed_on", "retired", "main_practice_at_host", "status", "left_on", "removal_ground",
-                  "reason", "updated_at"]
+                  "reason", "username", "updated_at"]
         read_only_fields = fields
 
 
@@ -52,6 +54,8 @@ class ExpertCreateSerializer(serializers.Serializer):
                                                      help_text="default: from_host")
     first_appointed_on = DateField(required=False, allow_null=True, default=None,
                                                help_text="a director's first appointment (Art. 6 (二)); default appointed_on")
+    username = serializers.CharField(max_length=150, required=False, allow_blank=True, default="",
+                                     help_text="the member's account, so key-case reviews can be assigned to them")
 
 
 class AssessmentSerializer(ModelSerializer):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -65,7 +67,9 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _add_expert(self, request: Request, centre: QcCentre) -> Response:
         body = s.ExpertCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        expert = services.expert_add(centre=centre, actor=request.user, **body.validated_data)
+        d = dict(body.validated_data)
+        d["user"] = _account(d.pop("username"))
+        expert = services.expert_add(centre=centre, actor=request.user, **d)
         return Response(s.ExpertSerializer(expert).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="公布专家委员会（第六条、第八条）", request=None,
@@ -128,3 +132,18 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise serializers.ValidationError({"institution": [_("未知的医疗机构代码。")]})
         visit = services.visit_record(centre=centre, institution=institution, actor=request.user, **d)
         return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+
+def _account(username: str) -> Any:
+    """The named account of a person (never a HIS system account), or None when no name is given."""
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    from organizations.models import Membership
+
+    user = get_user_model().objects.filter(username=username, is_active=True).exclude(
+        memberships__role=Membership.Role.HIS).first()
+    if user is None:
+        raise serializers.ValidationError({"username": [_("未知的账号。")]})
+    return user

@@ -24,3 +24,27 @@ def test_it_renders_every_page(pool, personas, expert, client):
     assert "trigger-interview" in client.get(f"/case-reviews/reviews/{review.pk}/").content.decode()
     r = client.post("/case-reviews/rounds/new/", {"title": ""})
     assert r.status_code == 400
+
+
+def test_the_round_offers_the_qc_centres_experts_first(pool, personas, client):
+    """Issue 19: reviewers are QC-centre experts (with an account) or the hospital's own; experts come first,
+    an expert who left is not offered."""
+    from tests.factories import UserFactory
+    from tests.qc_centres.helpers import add, centre
+
+    c, secretary = centre(pool, personas)
+    doctor, gone = UserFactory(username="dr_chen", first_name="陈立华"), UserFactory(username="dr_left")
+    add(c, secretary, "member", name="陈立华", user=doctor)
+    left = add(c, secretary, "member", name="离任专家", user=gone)
+    from qc_centres import services as qc
+
+    qc.expert_leave(expert=left, actor=secretary, reason="调离")
+    rnd = services.round_sample(round=make_round(pool, personas), actor=personas["official_jn"], seed=1)
+    client.force_login(personas["official_jn"])
+    html = client.get(f"/case-reviews/rounds/{rnd.pk}/").content.decode()
+    first_group = html.split('<optgroup label="质控中心专家">')[1].split("</optgroup>")[0]
+    assert "陈立华 · 心血管内科 · 委员 (dr_chen)" in first_group and "dr_left" not in first_group
+    assert html.index('<optgroup label="质控中心专家">') < html.index('<optgroup label="其他人员">')
+    review = CaseReview.objects.filter(round=rnd).first()
+    r = client.post(f"/case-reviews/reviews/{review.pk}/assign/", {"reviewer": doctor.pk})
+    assert r.status_code == 302 and CaseReview.objects.get(pk=review.pk).reviewer == doctor

@@ -94,3 +94,21 @@ def test_scope_404_and_403(demo, personas, api):
     r = api(secretary).get(f"/api/v1/qc-centres/{c.pk}/coverage/")
     assert r.status_code == 200 and {row["institution"] for row in r.json()} == {"H001", "H002"}
     assert api(secretary).get("/api/v1/qc-centres/").json()["count"] == 1
+
+
+def test_an_expert_can_be_given_an_account_and_a_system_account_cannot(demo, personas, api):
+    """Issue 19: an expert with an account is offered as a key-case reviewer; the HIS account is no person."""
+    c, secretary = centre(demo, personas)
+    client = api(secretary)
+    body = {"name": "陈立华", "role": "member", "from_host": False, "birth_date": "1980-04-16",
+            "title": "associate_senior", "appointed_on": "2025-01-10"}
+    r = client.post(f"/api/v1/qc-centres/{c.pk}/experts/", {**body, "username": "his_h001"}, format="json")
+    assert r.status_code == 400 and r.json() == {"username": ["未知的账号。"]}
+    r = client.post(f"/api/v1/qc-centres/{c.pk}/experts/", {**body, "username": "nobody"}, format="json")
+    assert r.status_code == 400
+    r = client.post(f"/api/v1/qc-centres/{c.pk}/experts/", {**body, "username": "staff_nurse"}, format="json")
+    assert r.status_code == 201 and r.json()["username"] == "staff_nurse"
+    listed = client.get(f"/api/v1/qc-centres/{c.pk}/experts/").json()
+    assert [e["username"] for e in listed] == ["staff_nurse"]
+    r = client.post(f"/api/v1/qc-centres/{c.pk}/experts/", {**body, "name": "王五"}, format="json")
+    assert r.status_code == 201 and r.json()["username"] is None
