@@ -254,10 +254,6 @@ def adverse_event_report(
     return event
 
 
-def _workday_after(at: dt.datetime, n: int) -> dt.date:
-    return workdays.add_workdays(timezone.localdate(at), n).date
-
-
 def _store_attachment(event: AdverseEvent, checked: CheckedUpload) -> EventAttachment:
     # The name carries the extension of the type read from the bytes (issue 13 item 9).
     attachment = EventAttachment(event=event, name=checked.name[:200], content_type=checked.content_type,

@@ -10,7 +10,6 @@ from django.utils import timezone
 from credentialing.models import EmergencyUse, Privilege, PrivilegeItem, PrivilegeReview, ProcedureRecord
 from credentialing.workflow import VALID, Status
 from organizations.selectors import scope_q
-from qms.core.selectors import history_for
 from staff.models import Staff
 
 
@@ -122,7 +121,3 @@ def grade4_grid(*, institution_id: int, at: dt.date | None = None) -> dict:
         row["line"] = [row["cells"].get(i.pk) for i in items]
         out.append(row)
     return {"items": items, "rows": out, "at": at}
-
-
-def privilege_history(p: Privilege) -> QuerySet:
-    return history_for(p)

@@ -604,9 +604,3 @@ def intervention_record(
         implemented_on=implemented_on, source_kind=source_kind, source_id=source_id, source_url=source_url,
         recorded_by=actor,
     )
-
-
-def intervention_withdraw(*, intervention: Any, actor: Any) -> Any:
-    intervention.is_active = False
-    intervention.save(update_fields=["is_active", "updated_at"])
-    return intervention

@@ -649,15 +649,6 @@ def visit_record(
 
 
 @transaction.atomic
-def visit_report_to_authority(*, visit: Visit, actor: Any, on: dt.date | None = None) -> Visit:
-    v = Visit.objects.select_for_update(of=("self",)).select_related("centre").get(pk=visit.pk)
-    _require_runner(actor, v.centre)
-    v.reported_to_authority_on = _today(on)
-    v.save(update_fields=["reported_to_authority_on", "updated_at"])
-    return v
-
-
-@transaction.atomic
 def visit_reply(*, visit: Visit, actor: Any, text: str, on: dt.date | None = None) -> Visit:
     """JN Art. 12: the hospital reports its rectification to the centre in writing."""
     v = Visit.objects.select_for_update(of=("self",)).select_related("centre", "institution").get(pk=visit.pk)

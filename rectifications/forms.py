@@ -13,6 +13,12 @@ class VerifyForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             help_text=_("仅用于误判的问题；整改记录保留，不删除。"))
+
+
 class ReopenForm(forms.Form):
     text = forms.CharField(label=_("重新整改的原因"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

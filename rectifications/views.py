@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from qms.core.selectors import history_for
 from qms.uploads import check_upload, download_response
 from rectifications import permissions, services
-from rectifications.forms import EvidenceForm, ReopenForm, ReportForm, VerifyForm
+from rectifications.forms import CancelForm, EvidenceForm, ReopenForm, ReportForm, VerifyForm
 from rectifications.models import Source
 from rectifications.selectors import visible_rectifications
 from rectifications.workflow import OPEN_STATUSES, Status
@@ -56,6 +56,8 @@ def _context(request: HttpRequest, r: Any, **forms: Any) -> dict:
         "report_form": forms.get("report_form") or ReportForm(),
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "can_cancel": is_open and permissions.can_verify(user, r),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
     }
 
@@ -108,6 +110,14 @@ def rectification_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "reopen_form", ReopenForm(request.POST),
                  lambda r, d: services.rectification_reopen(rectification=r, actor=request.user, text=d["text"], due_on=d["due_on"]),
                  _("已退回重新整改。"))
+
+
+@login_required
+@require_POST
+def rectification_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "cancel_form", CancelForm(request.POST),
+                 lambda r, d: services.rectification_cancel(rectification=r, actor=request.user, reason=d["reason"]),
+                 _("已撤销该整改要求，记录保留。"))
 
 
 @login_required

@@ -70,3 +70,14 @@ class RectificationViewSet(viewsets.ReadOnlyModelViewSet):
     @idempotent
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         return self._step(request, services.rectification_reopen)
+
+    @extend_schema(summary="撤销整改要求（问题系误判，提出整改的一方，须说明原因；记录保留）", request=StepSerializer,
+                   responses=RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        body = StepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        r = services.rectification_cancel(rectification=self.get_object(), actor=request.user,
+                                          reason=body.validated_data["text"])
+        return Response(RectificationSerializer(r).data)

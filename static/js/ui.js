@@ -35,6 +35,26 @@ document.addEventListener("submit", function (event) {
   }
 }, true);
 
+// A form with data-prompt asks for one text (a cancellation's reason) into its hidden field data-prompt-field;
+// nothing is sent without it.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form.getAttribute && form.getAttribute("data-prompt");
+  if (!question || event.defaultPrevented) return;
+  var answer = window.prompt(question);
+  if (!answer || !answer.trim()) {
+    event.preventDefault();
+    return;
+  }
+  form.elements[form.getAttribute("data-prompt-field")].value = answer.trim();
+});
+
+// A select marked data-autosubmit sends its form when changed (filters): the CSP forbids onchange="…".
+document.addEventListener("change", function (event) {
+  var el = event.target;
+  if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) el.form.requestSubmit();
+});
+
 // Tables marked .table-cards become one card per row below 576 px (qms.css): each cell is labelled with
 // its column's heading, so a phone shows "状态 已受理" instead of a table squeezed to two characters a line.
 (function () {

@@ -133,3 +133,29 @@ def test_pages_show_the_loop(demo, card, personas, client):
     assert "rectification-table" in client.get("/rectifications/").content.decode()
     client.force_login(personas["qc_office_h002"])
     assert client.get(f"/rectifications/{r.pk}/").status_code == 404
+
+
+def test_a_finding_made_in_error_is_withdrawn_by_the_side_that_asked_kept_and_closed(demo, card, personas, api,
+                                                                                       client):
+    """The cancel step, in the browser and the API: only the verifier's side, with a reason; never deleted."""
+    r = _open(demo, card, personas)
+    head = api(personas["head_cardiology"])
+    assert head.post(f"/api/v1/rectifications/{r.pk}/cancel/", {"text": "不是问题"}, format="json").status_code == 403
+    qc = api(personas["qc_office"])
+    assert qc.post(f"/api/v1/rectifications/{r.pk}/cancel/", {"text": ""}, format="json").status_code == 400
+    done = qc.post(f"/api/v1/rectifications/{r.pk}/cancel/", {"text": "检查表条目误判"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == Status.CANCELLED
+    assert Deadline.objects.get(rule="rectification.due", object_id=r.pk).done_at is not None
+    assert Transition.objects.filter(object_id=r.pk, action="rectification.cancelled", reason="检查表条目误判").exists()
+
+    other = _open(demo, card, personas)
+    client.force_login(personas["head_cardiology"])
+    assert 'id="cancel-form"' not in client.get(f"/rectifications/{other.pk}/").content.decode()
+    client.force_login(personas["qc_office"])
+    assert 'id="cancel-form"' in client.get(f"/rectifications/{other.pk}/").content.decode()
+    kept = client.post(f"/rectifications/{other.pk}/cancel/", {"reason": ""})
+    assert kept.status_code == 400 and 'id="cancel-card" open' in kept.content.decode()
+    assert client.post(f"/rectifications/{other.pk}/cancel/", {"reason": "重复录入"}).status_code == 302
+    other.refresh_from_db()
+    assert other.status == Status.CANCELLED
+    assert 'id="cancel-form"' not in client.get(f"/rectifications/{other.pk}/").content.decode()
