@@ -171,7 +171,7 @@ DEADLINE_TEXTS = {
     ),
 }
 UNCONFIRMED_TEXT = gettext_noop("（该年度节假日安排未公布，按周一至周五推算，未确认）")
-STAGE_WORDS = {
+STAGE_WORDS: dict[str, str] = {
     Notification.Stage.SOON: gettext_noop("即将到期"),
     Notification.Stage.OVERDUE: gettext_noop("已逾期"),
     Notification.Stage.ESCALATED: gettext_noop("逾期上报"),
