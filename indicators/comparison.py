@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Sum, TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from indicators import spc
 from indicators.analysis import attainment, compute_rate, meets
@@ -26,6 +27,13 @@ from organizations.selectors import get_scope
 
 LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
 CAVEAT = "排名仅供参考：漏斗图控制限内的差异可能仅为随机波动，只有超出 99.8% 控制限者才提示特殊原因变异。"
+
+
+def _grade_label(level: str, grade_class: str) -> str:
+    """3级甲等 (Level 3, Grade A in English): the grade class (甲/乙/丙) is translated like other reference data."""
+    if grade_class:
+        return gettext("%(level)s级%(grade)s等") % {"level": level, "grade": gettext(grade_class)}
+    return gettext("%(level)s级") % {"level": level}
 
 
 def authorities_under(root: Authority) -> set[int]:
@@ -117,7 +125,7 @@ def across_hospitals(*, indicator: Indicator, authority: Authority, period: dt.d
         .order_by("code").values("id", "code", "name", "grade_level", "grade_class", "authority__name")
     )
     units: list[dict[str, Any]] = [{"id": h["id"], "code": h["code"], "name": h["name"], "grade": h["grade_level"],
-              "grade_label": f"{h['grade_level']}级{h['grade_class']}等" if h["grade_class"] else f"{h['grade_level']}级",
+              "grade_label": _grade_label(h["grade_level"], h["grade_class"]),
               "authority_name": h["authority__name"]} for h in hospitals]
     ids: list[int] = [int(u["id"]) for u in units]
     values = _hospital_values(indicator, ids, period)

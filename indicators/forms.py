@@ -3,13 +3,21 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 
 
+class IndicatorChoiceField(forms.ModelChoiceField):
+    """An indicator by code and name, the name in the reader's language (reference data, qms/reference_msgids.py)."""
+
+    def label_from_instance(self, obj: Indicator) -> str:  # type: ignore[override]
+        return f"{obj.code} {gettext(obj.name)}"
+
+
 class ValueForm(forms.Form):
-    indicator = forms.ModelChoiceField(queryset=Indicator.objects.none(), label=_("指标"), to_field_name="code")
+    indicator = IndicatorChoiceField(queryset=Indicator.objects.none(), label=_("指标"), to_field_name="code")
     department = forms.ChoiceField(label=_("科室"), required=False)
     period = forms.CharField(label=_("月份"), help_text=_("YYYY-MM"), max_length=7)
     numerator = forms.CharField(label=_("分子"), max_length=20)

@@ -190,8 +190,9 @@ def series(*, institution_id: int, indicator: str | Indicator, year: int, month:
     return _build(ind, institution, data.get(ind.pk, {}), periods)
 
 
-def chart_svg(row: dict, *, title: str | None = None) -> str:
-    """The run chart of a month_table / series row (qms.charts, shared with the bulletin)."""
+def chart_svg(row: dict, *, title: str | None = None, unit: str | None = None) -> str:
+    """The run chart of a month_table / series row (qms.charts, shared with the bulletin). ``title`` and
+    ``unit`` default to the stored (Chinese) ones; pages pass them in the reader's language."""
     from qms.charts import run_chart
 
     chart = row["chart"]
@@ -203,7 +204,7 @@ def chart_svg(row: dict, *, title: str | None = None) -> str:
         lcl=chart.lcl,
         signals=chart.signals,
         title=title if title is not None else f"{row['code']} {row['name']}",
-        unit=row["unit"],
+        unit=row["unit"] if unit is None else unit,
     )
 
 
@@ -350,7 +351,7 @@ def phased_row(row: dict, items: list) -> dict:
     return {**row, "phased": chart, "interventions": items, "breaks": breaks}
 
 
-def phased_svg(row: dict, *, title: str) -> str:
+def phased_svg(row: dict, *, title: str, unit: str | None = None) -> str:
     from qms.charts import run_chart
 
     chart = row["phased"]
@@ -358,7 +359,8 @@ def phased_svg(row: dict, *, title: str) -> str:
     marks = [(it.start_index, it.title) for it in row["interventions"] if 0 < it.start_index < len(row["points"])]
     return run_chart(
         [(p.label[2:], p.rate) for p in row["points"]], target=row["target_value"], center=chart.center,
-        ucl=chart.ucl, lcl=chart.lcl, signals=chart.signals, title=title, unit=row["unit"], breaks=marks,
+        ucl=chart.ucl, lcl=chart.lcl, signals=chart.signals, title=title,
+        unit=row["unit"] if unit is None else unit, breaks=marks,
         provisional=provisional,
     )
 

@@ -26,6 +26,7 @@ from indicators.workflow import BADGE, EDITABLE_STATES, ReportStatus
 from organizations.models import Department, Institution
 from organizations.selectors import get_scope, visible_departments, visible_institutions
 from qms.core.selectors import history_for
+from qms.templatetags.reference_i18n import translate
 
 
 @dataclass
@@ -89,7 +90,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     detail = reverse("indicators:indicator_detail", args=["CODE"]).replace("CODE/", "")
     for row in rows:
-        row["svg"] = mark_safe(selectors.chart_svg(row))  # noqa: S308 - qms.charts escapes every text
+        row["svg"] = mark_safe(selectors.chart_svg(  # noqa: S308 - qms.charts escapes every text
+            row, title=f"{row['code']} {translate(row['name'])}", unit=translate(row["unit"])))
         row["url"] = f"{detail}{row['code']}/?{place.query}"
     counts = {k: sum(1 for r in rows if r["light"] == k) for k in ("green", "amber", "red", "grey")}
     counts["unjudged"] = sum(1 for r in rows if r["light"] == "grey" and r["unjudged"])
@@ -138,9 +140,11 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
                                     department_id=place.department.pk if place.department else None)
     if items:
         row = selectors.phased_row(row, items)
-        svg = mark_safe(selectors.phased_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+        svg = mark_safe(selectors.phased_svg(row, title=f"{indicator.code} {translate(indicator.name)}",  # noqa: S308
+                                             unit=translate(indicator.unit)))
     else:
-        svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {indicator.name}"))  # noqa: S308
+        svg = mark_safe(selectors.chart_svg(row, title=f"{indicator.code} {translate(indicator.name)}",  # noqa: S308
+                                            unit=translate(indicator.unit)))
     by_department = []
     if place.department is None and indicator.department_level:
         by_department = selectors.department_values(
@@ -474,7 +478,8 @@ def comparison(request: HttpRequest, code: str) -> HttpResponse:
         href = f"{detail}?institution={result['institution'].code}&department=CODE&period={period:%Y-%m}"
     else:
         href = f"{detail}?institution=CODE&period={period:%Y-%m}"
-    svg = mark_safe(_funnel_svg(result, href, indicator.unit, f"{indicator.code} {indicator.name}"))  # noqa: S308
+    svg = mark_safe(_funnel_svg(result, href, translate(indicator.unit),  # noqa: S308
+                                f"{indicator.code} {translate(indicator.name)}"))
     # the table is paged (the funnel shows every unit; the API lists them all): units beyond the 99.8 % limits
     # first, then by rank
     ordered = sorted(result["rows"], key=lambda r: (r["signal"] not in ("above", "below"), r["rank"] is None,

@@ -222,7 +222,8 @@ def _events(interview: Interview, user: Any) -> list:
     """Linked events the viewer may see (issue 13 item 3): a link never opens an event to someone outside its reach."""
     from adverse_events.selectors import visible_events
 
-    return list(visible_events(user).filter(pk__in=interview.adverse_events.values("pk"))[:20])
+    return list(visible_events(user).filter(pk__in=interview.adverse_events.values("pk"))
+                .select_related("event_type", "department")[:20])
 
 
 @login_required

@@ -71,6 +71,7 @@ from qc_centres.workflow import (
 )
 from qms.core.services import deadline_close, deadline_open, transition_record
 from qms.core.workflow import transition
+from qms.notifications import moments
 from qms.notifications.services import notify
 
 ANNUAL_RULE = "qc_centre.annual_report"
@@ -642,9 +643,10 @@ def visit_record(
         )
     recipients = [institution.principal] + [
         m.user for m in institution.memberships.filter(role="quality_office", is_active=True).select_related("user")]
+    subject, body, params = moments.texts("qc_centre.visit_report", {"centre": centre.name, "body": report[:500]})
     notify(recipients=recipients, rule="qc_centre.visit_report", article=str(_("济南质控中心办法第十二条")),
-           subject=_("%(centre)s质控报告：请抓好整改落实并书面报送整改情况") % {"centre": centre.name},
-           body=report[:500], obj=visit, url=url, period_key="report", institution=institution)
+           subject=subject, body=body, obj=visit, url=url, period_key="report", institution=institution,
+           params=params)
     return visit
 
 
@@ -735,12 +737,12 @@ def assessment_record(
                             "a": year - 1, "b": year, "until": until.isoformat()})
         c.refresh_from_db()
     if card != Card.NONE:
+        subject, body, params = moments.texts("qc_centre.card", {
+            "centre": c.name, "year": year, "card": Card(card).label, "grounds": [Ground(g).label for g in grounds]})
         notify(recipients=[c.host_institution.principal, *_secretaries(c)], rule="qc_centre.card",
                article=str(_("济南质控中心办法第十九条（三）")),
-               subject=_("%(centre)s %(year)s年度考核不合格：%(card)s") % {
-                   "centre": c.name, "year": year, "card": Card(card).label},
-               body="；".join(str(Ground(g).label) for g in grounds), obj=c, url=_url(c),
-               period_key=f"assessment-{year}", institution=c.host_institution)
+               subject=subject, body=body, obj=c, url=_url(c),
+               period_key=f"assessment-{year}", institution=c.host_institution, params=params)
     assessment.centre = c
     return assessment
 

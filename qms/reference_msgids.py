@@ -4,6 +4,7 @@ The stored values stay Chinese (regulations, archived PDFs); templates show them
 filter (qms/templatetags/reference_i18n.py), which finds their English names in locale/en/LC_MESSAGES/django.po.
 Regenerate after a catalogue migration adds or renames an entry. Never imported at run time."""
 from django.utils.translation import gettext_noop as _
+from django.utils.translation import pgettext_lazy
 
 REFERENCE_DATA = [
     _('护理'),
@@ -235,3 +236,20 @@ REFERENCE_DATA = [
 
 # Control-chart signals (indicators/analysis.py stores them in Chinese; pages show them through `translate`).
 SIGNALS = [_("超出控制上限（3σ）"), _("低于控制下限（3σ）"), _("连续8点位于中心线上方"), _("连续8点位于中心线下方")]
+
+# Reference texts stored by the code or a later catalogue migration (issue 14, the English crawl).
+STORED = [
+    _("统计月内完成终末病历质控评价、等级为甲级的病案数"),
+    _("同期完成终末病历质控评价的病案数"),
+    _("统计月内质控评价发现存在不合理复制内容的病历数（运行病历与终末病历）"),
+    _("同期完成质控评价的住院病历数（运行病历与终末病历）"),
+    _("第四十七条（四）"),
+    _("有计划、有记录、有分析、有反馈、有整改措施、有实际效果（医院质量管理方案，seeds/004）；院科两级常态化核心制度落实监管（淄博方案二（二）4）"),
+    # a hospital's grade class (organizations.Institution.GradeClass values), shown short: 3甲 -> 3A
+    _("甲"),
+    _("乙"),
+    _("丙"),
+]
+
+# Next-due labels of an interview (interviews.selectors.next_due), shown with {% translate … context "下一到期" %}.
+NEXT_DUE = [pgettext_lazy("下一到期", "约谈"), pgettext_lazy("下一到期", "整改报告"), pgettext_lazy("下一到期", "向市级报告")]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from qms.core.services import deadline_close, deadline_open
 from qms.core.workflow import transition
+from qms.notifications import moments
 from qms.notifications.services import notify
 from rectifications import permissions
 from rectifications.models import Rectification, RectificationEvidence
@@ -99,11 +100,13 @@ def rectification_open(
         _open_deadline(r)
         recipient = _responsible(r)
         if recipient is not None:
+            subject, body, params = moments.texts("rectification.opened", {
+                "problem": " ".join(problem.split()), "due": due_on.isoformat(),
+                "source": source_label or r.get_source_kind_display()})
             notify(
-                recipients=[recipient], rule="rectification.opened", article=str(ARTICLE),
-                subject=_("新的整改要求：%(problem)s") % {"problem": " ".join(problem.split())[:60]},
-                body=_("来源：%(source)s。整改期限：%(due)s。") % {"source": source_label or r.get_source_kind_display(), "due": due_on.isoformat()},
-                obj=r, url=_url(r), period_key="opened", institution=institution, due_on=due_on,
+                recipients=[recipient], rule="rectification.opened", article=str(ARTICLE), subject=subject,
+                body=body, obj=r, url=_url(r), period_key="opened", institution=institution, due_on=due_on,
+                params=params,
             )
     return r
 
@@ -121,11 +124,12 @@ def rectification_report(*, rectification: Rectification, actor: Any, text: str)
         )
         deadline_close(obj=r, rule=DUE_RULE)
         if r.verifier_id:
+            subject, body, params = moments.texts("rectification.reported",
+                                                  {"problem": " ".join(r.problem.split()), "body": text[:500]})
             notify(
-                recipients=[r.verifier_id], rule="rectification.reported", article=str(ARTICLE),
-                subject=_("整改情况待确认：%(problem)s") % {"problem": " ".join(r.problem.split())[:60]},
-                body=text[:500], obj=r, url=_url(r), period_key=f"reported-{r.reopen_count}",
-                institution=r.institution,
+                recipients=[r.verifier_id], rule="rectification.reported", article=str(ARTICLE), subject=subject,
+                body=body, obj=r, url=_url(r), period_key=f"reported-{r.reopen_count}",
+                institution=r.institution, params=params,
             )
     return r
 
@@ -172,11 +176,12 @@ def rectification_reopen(
         _open_deadline(r)
         recipient = _responsible(r)
         if recipient is not None:
+            subject, body, params = moments.texts("rectification.reopened",
+                                                  {"problem": " ".join(r.problem.split()), "body": text[:500]})
             notify(
-                recipients=[recipient], rule="rectification.reopened", article=str(ARTICLE),
-                subject=_("整改无效，请重新整改：%(problem)s") % {"problem": " ".join(r.problem.split())[:60]},
-                body=text[:500], obj=r, url=_url(r), period_key=f"reopened-{r.reopen_count}",
-                institution=r.institution, due_on=due_on,
+                recipients=[recipient], rule="rectification.reopened", article=str(ARTICLE), subject=subject,
+                body=body, obj=r, url=_url(r), period_key=f"reopened-{r.reopen_count}",
+                institution=r.institution, due_on=due_on, params=params,
             )
     return r
 

@@ -32,9 +32,14 @@ def demo(db):
 @pytest.fixture
 def full_demo(db):
     """Everything seed_demo builds, every app's records included."""
+    from django.conf import settings
     from django.core.management import call_command
+    from django.utils import translation
 
-    call_command("seed_demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))
+    # Seeded in the product's language, as in production: a test client's English request earlier in the
+    # session leaves English active in the thread, and the stored texts would differ from one run to another.
+    with translation.override(settings.LANGUAGE_CODE):
+        call_command("seed_demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))
     ctx = org_demo.DemoContext(password=DEMO_PASSWORD)
     User = get_user_model()
     ctx.users = {u.username: u for u in User.objects.all()}

@@ -25,6 +25,7 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qms import workdays
 from qms.core.models import Deadline
@@ -160,6 +161,26 @@ class Directory:
         return sorted(out)
 
 
+# A reminder's texts. The pass writes them in the language active then (Chinese, the product's); the inbox
+# formats them again in the reader's from the parameters stored with each reminder (moments.display).
+DEADLINE_TEXTS = {
+    "soon": gettext_noop("%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s。请在截止前办理。"),
+    "today": gettext_noop("%(label)s：%(name)s，依据%(article)s，截止%(date)s（今天到期）%(unconfirmed)s。请今天内办理。"),
+    "overdue": gettext_noop("%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s，已逾期%(late)s，请尽快办理。"),
+    "escalate": gettext_noop(
+        "%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s，已逾期%(late)s仍未完成。%(why)s（%(esc_article)s）。"
+    ),
+}
+UNCONFIRMED_TEXT = gettext_noop("（该年度节假日安排未公布，按周一至周五推算，未确认）")
+STAGE_WORDS: dict[str, str] = {
+    Notification.Stage.SOON: gettext_noop("即将到期"),
+    Notification.Stage.OVERDUE: gettext_noop("已逾期"),
+    Notification.Stage.ESCALATED: gettext_noop("逾期上报"),
+}
+TITLE_TEXT = gettext_noop("【%(stage)s】%(label)s")
+LATE_UNITS = {"d": gettext_noop("%(n)s天"), "h": gettext_noop("%(n)s小时")}
+
+
 def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -197,19 +218,11 @@ class Clock:
 def build_notifications(rule: str, rows: list[Row], directory: Directory, clock: Clock) -> list[Note]:
     """The notifications one rule's due rows call for today (before the claim decides which are new)."""
     spec = R.rule_spec(rule)
-    soon_text = _("%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s。请在截止前办理。")
-    today_text = _("%(label)s：%(name)s，依据%(article)s，截止%(date)s（今天到期）%(unconfirmed)s。请今天内办理。")
-    overdue_text = _("%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s，已逾期%(late)s，请尽快办理。")
-    escalate_text = _(
-        "%(label)s：%(name)s，依据%(article)s，截止%(date)s%(unconfirmed)s，已逾期%(late)s仍未完成。%(why)s（%(esc_article)s）。"
-    )
-    unconfirmed_text = _("（该年度节假日安排未公布，按周一至周五推算，未确认）")
-    stage_word: dict[str, str] = {
-        Notification.Stage.SOON: _("即将到期"),
-        Notification.Stage.OVERDUE: _("已逾期"),
-        Notification.Stage.ESCALATED: _("逾期上报"),
-    }
-    days_fmt, hours_fmt = _("%(n)s天"), _("%(n)s小时")  # once per rule, not per row
+    soon_text, today_text, overdue_text, escalate_text = (_(DEADLINE_TEXTS[k]) for k in DEADLINE_TEXTS)
+    unconfirmed_text = _(UNCONFIRMED_TEXT)
+    stage_word: dict[str, str] = {k: _(v) for k, v in STAGE_WORDS.items()}
+    days_fmt, hours_fmt = _(LATE_UNITS["d"]), _(LATE_UNITS["h"])  # once per rule, not per row
+    template_keys = {soon_text: "soon", today_text: "today", overdue_text: "overdue", escalate_text: "escalate"}
     esc_limit = clock.limit(R.escalate_after(spec)) if spec.escalate else None
     notes: list[Note] = []
     for row in rows:
@@ -222,6 +235,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
             date_text = _cn_date(row.due_on)
             late_days = (clock.today - row.due_on).days
             late = days_fmt % {"n": late_days}
+            late_n, late_unit = late_days, "d"
             if late_days <= 0:
                 text = today_text if late_days == 0 else soon_text
                 stages.append((Notification.Stage.SOON, f"soon:{due_key}", spec.remind, text))
@@ -237,6 +251,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
             late_seconds = (clock.now - row.due_at).total_seconds()
             hours = int(late_seconds // 3600)
             late = hours_fmt % {"n": hours} if hours < 48 else days_fmt % {"n": hours // 24}
+            late_n, late_unit = (hours, "h") if hours < 48 else (hours // 24, "d")
             if late_seconds <= 0:
                 stages.append((Notification.Stage.SOON, f"soon:{due_key}", spec.remind, soon_text))
             else:
@@ -246,6 +261,11 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
                     stages.append((Notification.Stage.ESCALATED, f"escalated:{due_key}", spec.escalate, escalate_text))
         okey = f"{row.content_type_id}:{row.object_id}"
         for stage, period, kinds, template in stages:
+            # the inbox formats the text again in the reader's language from these (moments.display)
+            params = {"kind": "deadline", "text": template_keys[template], "label": row.label, "name": name,
+                      "article": article, "due": (row.due_on or row.due_at).isoformat(),  # type: ignore[union-attr]
+                      "unconfirmed": not row.confirmed, "late": late_n, "late_unit": late_unit,
+                      "why": spec.escalate_text, "esc_article": spec.escalate_article or article}
             body = template % {
                 "label": row.label,
                 "name": name,
@@ -256,7 +276,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
                 "why": spec.escalate_text,
                 "esc_article": spec.escalate_article or article,
             }
-            title = f"【{stage_word[stage]}】{row.label}"[:300]
+            title = (_(TITLE_TEXT) % {"stage": stage_word[stage], "label": row.label})[:300]
             for uid in directory.resolve(
                 kinds,
                 institution_id=row.institution_id,
@@ -280,6 +300,7 @@ def build_notifications(rule: str, rows: list[Row], directory: Directory, clock:
                         institution_id=row.institution_id,
                         due_on=row.due_on,
                         due_at=row.due_at,
+                        params=params,
                     )
                 )
     return notes

@@ -24,7 +24,7 @@ from qms.notifications.models import Notification
 from qms.notifications.services import notify
 
 # rule -> (title msgid, body msgid). Parameters are named; the inbox re-renders them in English.
-MOMENTS: dict[str, tuple[str, str]] = {
+MOMENTS: dict[str, tuple[str, str | None]] = {
     "interview.triggered": (
         gettext_noop("【约谈】%(institution)s：约谈已启动"),
         gettext_noop("%(institution)s 因第四十五条（%(ground)s）启动约谈，须在 %(hold_by)s 前组织约谈（第四十五条，30个工作日）。"),
@@ -53,6 +53,13 @@ MOMENTS: dict[str, tuple[str, str]] = {
         gettext_noop("【退回】%(department)s %(period)s 月度质控报告"),
         gettext_noop("%(department)s %(period)s 月度质控报告被退回，原因：%(reason)s。请修改后重新报送。"),
     ),
+    # Sent by the rectification and quality-control-centre services through notify() (their own article);
+    # a body of None is what a person wrote (params["body"]), shown as written.
+    "rectification.opened": (gettext_noop("新的整改要求：%(problem)s"), gettext_noop("来源：%(source)s。整改期限：%(due)s。")),
+    "rectification.reported": (gettext_noop("整改情况待确认：%(problem)s"), None),
+    "rectification.reopened": (gettext_noop("整改无效，请重新整改：%(problem)s"), None),
+    "qc_centre.visit_report": (gettext_noop("%(centre)s质控报告：请抓好整改落实并书面报送整改情况"), None),
+    "qc_centre.card": (gettext_noop("%(centre)s %(year)s年度考核不合格：%(card)s"), gettext_noop("%(grounds)s")),
 }
 
 # The stored article of each moment (shown beside the message, translated like every reference text).
@@ -67,13 +74,23 @@ ARTICLES = {
 }
 
 
+def texts(rule: str, params: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """(title, body, stored parameters) of a moment, in Chinese (stored and e-mailed so; the inbox formats
+    them again in the reader's language). A list parameter is a list of reference texts, joined with ；."""
+    title_id, body_id = MOMENTS[rule]
+    with translation.override(settings.LANGUAGE_CODE):  # lazy labels (a choice's) come out in Chinese too
+        clean: dict[str, Any] = {k: [str(x) for x in v] if isinstance(v, (list, tuple)) else "" if v is None
+                                 else str(v) for k, v in params.items()}
+        flat = {k: "；".join(v) if isinstance(v, list) else v for k, v in clean.items()}
+        title = translation.gettext(title_id) % flat
+        body = translation.gettext(body_id) % flat if body_id else str(flat.get("body", ""))
+    return title, body, clean
+
+
 def _send(rule: str, *, recipients: Any, obj: Any, url: str, params: dict[str, Any], period_key: str = "once",
           institution: Any = None, urgent: bool = False) -> int:
-    title_id, body_id = MOMENTS[rule]
-    clean = {k: "" if v is None else str(v) for k, v in params.items()}
+    title, body, clean = texts(rule, params)
     with translation.override(settings.LANGUAGE_CODE):  # stored and e-mailed in Chinese
-        title = translation.gettext(title_id) % clean
-        body = translation.gettext(body_id) % clean
         article = translation.gettext(ARTICLES[rule])
     return notify(
         recipients=recipients, rule=rule, article=article, subject=title, body=body, obj=obj, url=url,
@@ -83,16 +100,66 @@ def _send(rule: str, *, recipients: Any, obj: Any, url: str, params: dict[str, A
     )
 
 
+# Parameters that hold reference data (a choice's label, a rule's name) rather than what people typed: shown
+# through the catalogue like every reference text (an unknown text comes back unchanged).
+REFERENCE_PARAMS = frozenset({"ground", "event_type", "source", "card", "problem_kind"})
+
+
 def display(notification: Notification) -> tuple[str, str]:
-    """(title, body) in the active language: re-rendered from the parameters when the rule is a moment."""
-    spec = MOMENTS.get(notification.rule)
+    """(title, body) in the active language: re-rendered from the parameters when the rule is a moment or
+    the message is a deadline reminder of the daily pass."""
+    from qms.templatetags.reference_i18n import translate
+
     params = notification.params or {}
+    if params.get("kind") == "deadline":
+        return _deadline_display(notification, params)
+    spec = MOMENTS.get(notification.rule)
     if spec is None or not params:
         return notification.title, notification.body
+    values = {k: translation.gettext("；").join(translate(x) for x in v) if isinstance(v, list)
+              else translate(v) if k in REFERENCE_PARAMS else v for k, v in params.items()}
     try:
-        return translation.gettext(spec[0]) % params, translation.gettext(spec[1]) % params
+        title = translation.gettext(spec[0]) % values
+        body = translation.gettext(spec[1]) % values if spec[1] else notification.body
     except (KeyError, TypeError, ValueError):
         return notification.title, notification.body
+    return title, body
+
+
+def _deadline_display(notification: Notification, params: dict[str, Any]) -> tuple[str, str]:
+    """A reminder of the daily pass in the reader's language (stored in Chinese, the pass's language)."""
+    from django.utils.formats import date_format
+
+    from qms.notifications.deadline_pass import (
+        DEADLINE_TEXTS,
+        LATE_UNITS,
+        STAGE_WORDS,
+        TITLE_TEXT,
+        UNCONFIRMED_TEXT,
+    )
+    from qms.templatetags.reference_i18n import translate
+
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return notification.title, notification.body
+    gettext = translation.gettext
+    try:
+        due = str(params["due"])
+        if "T" in due:
+            date = date_format(timezone.localtime(dt.datetime.fromisoformat(due)), "DATETIME_FORMAT")
+        else:
+            date = date_format(dt.date.fromisoformat(due), "DATE_FORMAT")
+        values = {
+            "label": translate(params["label"]), "name": translate(params["name"]),
+            "article": translate(params["article"]), "date": date,
+            "unconfirmed": gettext(UNCONFIRMED_TEXT) if params.get("unconfirmed") else "",
+            "late": gettext(LATE_UNITS[params.get("late_unit", "d")]) % {"n": params.get("late", 0)},
+            "why": translate(params.get("why") or ""), "esc_article": translate(params.get("esc_article") or ""),
+        }
+        title = gettext(TITLE_TEXT) % {"stage": gettext(STAGE_WORDS[notification.stage]), "label": values["label"]}
+        body = gettext(DEADLINE_TEXTS[params["text"]]) % values
+    except (KeyError, TypeError, ValueError):
+        return notification.title, notification.body
+    return title, body
 
 
 def _date(d: dt.date | None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -70,6 +71,9 @@ class Note(NamedTuple):
     institution_id: int | None = None
     due_on: dt.date | None = None
     due_at: dt.datetime | None = None
+    # The named values of the text (moments.display formats it again in the reader's language); shared by
+    # every recipient of one row, so serialised once.
+    params: dict[str, Any] | None = None
 
 
 NOTE_COLUMNS = list(Note._fields)
@@ -148,6 +152,16 @@ def _write_postgresql(notes: Sequence[Note], *, emails: dict[int, str], run: Pas
 
     null = "\\N"
     write = buffer.write
+    dumped: dict[int, str] = {}
+
+    def params_text(value: dict[str, Any] | None) -> str:
+        if value is None:
+            return null
+        out = dumped.get(id(value))
+        if out is None:
+            out = dumped[id(value)] = json.dumps(value, ensure_ascii=False).translate(esc)
+        return out
+
     for n in notes:
         # object_key and stage are built here from ids and a fixed choice: nothing to escape.
         write(
@@ -155,7 +169,8 @@ def _write_postgresql(notes: Sequence[Note], *, emails: dict[int, str], run: Pas
             f"{n.stage}\t{text(n.article)}\t{text(n.title)}\t{text(n.body)}\t"
             f"{text(n.url)}\t{null if n.content_type_id is None else n.content_type_id}\t"
             f"{null if n.object_id is None else n.object_id}\t{null if n.institution_id is None else n.institution_id}\t"
-            f"{_copy_text(n.due_on)}\t{_copy_text(n.due_at)}\t{'t' if emails.get(n.recipient_id) else 'f'}\n"
+            f"{_copy_text(n.due_on)}\t{_copy_text(n.due_at)}\t{params_text(n.params)}\t"
+            f"{'t' if emails.get(n.recipient_id) else 'f'}\n"
         )
     buffer.seek(0)
     cols = ", ".join(NOTE_COLUMNS)
@@ -163,7 +178,7 @@ def _write_postgresql(notes: Sequence[Note], *, emails: dict[int, str], run: Pas
         cur.execute(
             f"CREATE TEMP TABLE {table} (recipient_id integer, object_key text, rule text, period_key text, "
             "stage text, article text, title text, body text, url text, content_type_id integer, object_id bigint, "
-            "institution_id bigint, due_on date, due_at timestamptz, has_email boolean) ON COMMIT DROP"
+            "institution_id bigint, due_on date, due_at timestamptz, params jsonb, has_email boolean) ON COMMIT DROP"
         )
         cur.copy_expert(f"COPY {table} ({cols}, has_email) FROM STDIN", buffer)
         cur.execute(
@@ -231,13 +246,12 @@ def notify(
             object_id=obj.pk if obj is not None else None,
             institution_id=getattr(institution, "pk", institution),
             due_on=due_on,
+            params=params or None,
         )
         for uid in sorted(active)
     ]
     with transaction.atomic():
         created = notifications_write(notes, emails=emails)
-        if created and params:
-            Notification.objects.filter(pk__in=[nid for nid, _rid in created]).update(params=params)
         if created:
             transaction.on_commit(outbox_kick)
     return len(created)

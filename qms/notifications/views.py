@@ -55,7 +55,9 @@ def passes(request: HttpRequest) -> HttpResponse:
     if not selectors.can_see_passes(request.user):
         raise Http404
     runs = selectors.recent_pass_runs(request.user)
-    sent = selectors.pass_notifications(request.user, runs[:3])
+    sent = list(selectors.pass_notifications(request.user, runs[:3]))
+    for n in sent:  # in the reader's language, as in the inbox
+        n.display_title, n.display_body = moments.display(n)
     return render(
         request,
         "notifications/passes.html",

@@ -8,17 +8,36 @@ Data typed by users (names, findings, minutes) is not translated: an unknown tex
 """
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.translation import gettext
 
 register = template.Library()
 
 
+_NUMBER = re.compile(r"\d+")
+
+
 @register.filter(name="translate")
 def translate(value):
     if value is None or value == "":
         return value  # gettext("") would return the catalogue's header
-    return gettext(str(value))
+    text = str(value)
+    found = gettext(text)
+    if found != text or not _NUMBER.search(text):
+        return found
+    # A reference text the code formatted with one number (本院规定第5个工作日): the catalogue holds its
+    # msgid, with %(n)s where the number was.
+    for m in _NUMBER.finditer(text):
+        msgid = f"{text[:m.start()]}%(n)s{text[m.end():]}"
+        english = gettext(msgid)
+        if english != msgid:
+            try:
+                return english % {"n": m.group()}
+            except (KeyError, TypeError, ValueError):
+                continue
+    return found
 
 
 @register.filter(name="person")

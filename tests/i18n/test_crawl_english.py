@@ -23,9 +23,6 @@ NEWER_APPS = ("/staff/", "/rectifications/", "/credentialing/", "/inspections/",
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=False, reason="issue 14 open: 2026-12-03 the crawl found ~230 distinct untranslated lines "
-                   "(reference data shown without |translate on /indicators/, /events/new/, /events/<id>/, "
-                   "statistics month labels, full-width punctuation, inbox texts); remove this mark when it passes")
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_a_role_reaches_in_english_shows_no_chinese_but_data(full_demo, username):
     found = crawl_english([username], skip=NEWER_APPS)
