@@ -373,6 +373,11 @@ def round_close(*, round: ReviewRound, actor: Any) -> ReviewRound:
         raise PermissionDenied(_("只有组织评价的部门或医院可以结束批次。"))
     with transaction.atomic():
         rnd = ReviewRound.objects.select_for_update().get(pk=round.pk)
+        # a round is closed once every case in it is reviewed (or withdrawn): none is left behind unreviewed
+        open_reviews = rnd.reviews.exclude(status__in=(Status.SUBMITTED, Status.WITHDRAWN)).count()
+        if open_reviews:
+            raise ValidationError({"non_field_errors": [
+                _("还有 %(n)s 例未完成评价，不能结束批次。") % {"n": open_reviews}]})
         transition(rnd, RoundStatus.CLOSED, table=ROUND_TRANSITIONS, actor=actor, action="case_round.closed")
     return rnd
 

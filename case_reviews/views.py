@@ -234,6 +234,18 @@ def round_sample(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    try:
+        services.round_close(round=rnd, actor=request.user)
+        messages.success(request, _("评价批次已结束。"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("case_reviews:round", pk=rnd.pk)
+
+
+@login_required
+@require_POST
 def round_add(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
     institution = rnd.institutions.filter(pk=request.POST.get("institution") or 0).first()

@@ -48,3 +48,27 @@ def test_the_round_offers_the_qc_centres_experts_first(pool, personas, client):
     review = CaseReview.objects.filter(round=rnd).first()
     r = client.post(f"/case-reviews/reviews/{review.pk}/assign/", {"reviewer": doctor.pk})
     assert r.status_code == 302 and CaseReview.objects.get(pk=review.pk).reviewer == doctor
+
+
+def test_a_round_closes_only_when_every_case_is_reviewed(pool, personas, expert, client):
+    rnd = services.round_sample(round=make_round(pool, personas), actor=personas["official_jn"], seed=1)
+    client.force_login(personas["official_jn"])
+    assert 'id="close-form"' in client.get(f"/case-reviews/rounds/{rnd.pk}/").content.decode()
+    page = client.post(f"/case-reviews/rounds/{rnd.pk}/close/", follow=True).content.decode()
+    assert "未完成评价，不能结束批次" in page
+    rnd.refresh_from_db()
+    assert rnd.status == "sampled"
+    for review in CaseReview.objects.filter(round=rnd):
+        assigned = services.review_assign(review=review, reviewer=expert, actor=personas["official_jn"])
+        reviewer = type(expert).objects.get(pk=expert.pk)  # fresh: permissions are cached on the instance
+        services.review_save(review=assigned, actor=reviewer, findings=[], conclusion="规范")
+        services.review_submit(review=assigned, actor=reviewer)
+    client.force_login(personas["qc_office"])  # the hospital does not close the authority's round
+    client.post(f"/case-reviews/rounds/{rnd.pk}/close/")
+    rnd.refresh_from_db()
+    assert rnd.status == "sampled"
+    client.force_login(personas["official_jn"])
+    client.post(f"/case-reviews/rounds/{rnd.pk}/close/")
+    rnd.refresh_from_db()
+    assert rnd.status == "closed"
+    assert 'id="close-form"' not in client.get(f"/case-reviews/rounds/{rnd.pk}/").content.decode()
