@@ -9,6 +9,7 @@ worker process, because the generation lives in the database, not in the process
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -37,7 +38,10 @@ def generation_of(institution_id: int) -> int:
 def _facts(institution_id: int, staff_code: str, item_code: str, generation: int | None) -> dict:
     if generation is None:
         generation = generation_of(institution_id)
-    key = f"cred-check:{institution_id}:{generation}:{staff_code}:{item_code}"
+    # the codes come from the caller: hashed, so any text (control characters, a 250-character code) makes a
+    # valid key for every cache backend
+    codes = hashlib.sha256(f"{staff_code}\n{item_code}".encode()).hexdigest()
+    key = f"cred-check:{institution_id}:{generation}:{codes}"
     facts = cache.get(key)
     if facts is not None:
         return facts

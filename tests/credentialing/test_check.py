@@ -143,3 +143,27 @@ def test_it_rejects_missing_parameters_and_unknown_items(reg, api, personas):
     assert api(personas["his_h001"]).get(URL).status_code == 400
     assert _check(api, personas["his_h001"], "D0101", "NOPE").status_code == 400
     assert _check(api, personas["his_h001"], "D0101", "ABX-S", at="yesterday").status_code == 400
+
+
+def test_the_cache_key_is_valid_whatever_the_codes_sent(monkeypatch):
+    """A fuzzed code with control characters gave a key memcached refuses (CacheKeyWarning): the codes are hashed."""
+    import warnings
+
+    from django.core.cache import CacheKeyWarning
+    from django.core.cache.backends.base import BaseCache
+
+    from credentialing import check
+
+    keys: list[str] = []
+    original = BaseCache.validate_key
+
+    def strict(self, key):
+        keys.append(key)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CacheKeyWarning)  # a warning becomes a failure
+            return original(self, key)
+
+    monkeypatch.setattr(BaseCache, "validate_key", strict)
+    with pytest.raises(check.UnknownStaff):
+        check._facts(1, "\U0002ec4b>O\x10", "x" * 300, 0)
+    assert keys and all("cred-check:1:0:" in k and len(k) < 100 for k in keys)
